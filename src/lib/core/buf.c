@@ -1,0 +1,166 @@
+/*
+ * buf.c - bounded growable buffer and string slices.
+ */
+#include "buf.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "alloc.h"
+#include "ascii.h"
+
+md_str md_str_c(const char *s)
+{
+	return (md_str){s, s ? strlen(s) : 0};
+}
+
+bool md_str_eq(md_str a, md_str b)
+{
+	return a.n == b.n && (a.n == 0 || memcmp(a.p, b.p, a.n) == 0);
+}
+
+bool md_str_ieq(md_str a, md_str b)
+{
+	size_t i;
+
+	if (a.n != b.n)
+		return false;
+	for (i = 0; i < a.n; i++)
+		if (md_tolower(a.p[i]) != md_tolower(b.p[i]))
+			return false;
+	return true;
+}
+
+bool md_str_ieq_c(md_str a, const char *s)
+{
+	return md_str_ieq(a, md_str_c(s));
+}
+
+bool md_str_istarts(md_str a, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return a.n >= n && md_str_ieq((md_str){a.p, n}, (md_str){prefix, n});
+}
+
+md_str md_str_trim(md_str s)
+{
+	while (s.n > 0 && md_isspace(s.p[0])) {
+		s.p++;
+		s.n--;
+	}
+	while (s.n > 0 && md_isspace(s.p[s.n - 1]))
+		s.n--;
+	return s;
+}
+
+void md_buf_init(md_buf *b, size_t max)
+{
+	memset(b, 0, sizeof(*b));
+	b->max = max;
+}
+
+void md_buf_free(md_buf *b)
+{
+	md_free(b->p);
+	memset(b, 0, sizeof(*b));
+}
+
+void md_buf_reset(md_buf *b)
+{
+	b->n = 0;
+	b->err = MD_OK;
+	if (b->p != NULL)
+		b->p[0] = '\0';
+}
+
+md_status md_buf_reserve(md_buf *b, size_t extra)
+{
+	size_t want, cap;
+	char *p;
+
+	if (b->err != MD_OK)
+		return b->err;
+	if (extra > b->max || b->n > b->max - extra)
+		return b->err = MD_ELIMIT;
+	want = b->n + extra + 1;
+	if (want <= b->cap)
+		return MD_OK;
+	cap = b->cap ? b->cap : 64;
+	while (cap < want)
+		cap = cap > (size_t)-1 / 2 ? want : cap * 2;
+	if (cap > b->max + 1)
+		cap = b->max + 1;
+	p = md_realloc(b->p, cap);
+	if (p == NULL)
+		return b->err = MD_ENOMEM;
+	b->p = p;
+	b->cap = cap;
+	return MD_OK;
+}
+
+md_status md_buf_append(md_buf *b, const void *p, size_t n)
+{
+	md_status st = md_buf_reserve(b, n);
+
+	if (st != MD_OK)
+		return st;
+	if (n > 0)
+		memcpy(b->p + b->n, p, n);
+	b->n += n;
+	b->p[b->n] = '\0';
+	return MD_OK;
+}
+
+md_status md_buf_puts(md_buf *b, const char *s)
+{
+	return md_buf_append(b, s, strlen(s));
+}
+
+md_status md_buf_putc(md_buf *b, char c)
+{
+	return md_buf_append(b, &c, 1);
+}
+
+md_status md_buf_vprintf(md_buf *b, const char *fmt, va_list ap)
+{
+	va_list ap2;
+	int n;
+	md_status st;
+
+	va_copy(ap2, ap);
+	n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n < 0)
+		return b->err = MD_EINVAL;
+	st = md_buf_reserve(b, (size_t)n);
+	if (st != MD_OK)
+		return st;
+	vsnprintf(b->p + b->n, (size_t)n + 1, fmt, ap);
+	b->n += (size_t)n;
+	return MD_OK;
+}
+
+md_status md_buf_printf(md_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	md_status st;
+
+	va_start(ap, fmt);
+	st = md_buf_vprintf(b, fmt, ap);
+	va_end(ap);
+	return st;
+}
+
+char *md_buf_steal(md_buf *b)
+{
+	char *p = b->p;
+
+	if (p == NULL)
+		p = md_strdup("");
+	b->p = NULL;
+	b->n = b->cap = 0;
+	b->err = MD_OK;
+	return p;
+}
