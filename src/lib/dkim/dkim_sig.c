@@ -183,16 +183,14 @@ static void parse_h(dkim_sig *sig)
 		while (j < h.n && h.p[j] != ':')
 			j++;
 		name = md_str_trim((md_str){h.p + i, j - i});
-		if (name.n == 0) {
-			fail(sig, DKIM_E_SIG_SYNTAX, "h= has an empty header name", &h);
-			return;
-		}
+		i = j + 1;
+		if (name.n == 0)
+			continue; /* "a::b" or "h=": the empty name matches no field */
 		if (sig->nh == DKIM_MAX_SIGNED_HEADERS) {
 			fail(sig, DKIM_E_SIG_TOO_MANY_HEADERS, NULL, &h);
 			return;
 		}
 		sig->hnames[sig->nh++] = name;
-		i = j + 1;
 	}
 }
 
@@ -280,7 +278,7 @@ void dkim_sig_parse(dkim_sig *sig, dkim_kind kind, const char *p, size_t n)
 		for (k = 0; k < sig->nh; k++)
 			if (md_str_ieq_c(sig->hnames[k], "from"))
 				from = true;
-		if (present(sig->h) && sig->nh > 0 && !from)
+		if (present(sig->h) && !from)
 			fail(sig, DKIM_E_SIG_FROM_UNSIGNED, NULL, &sig->h);
 		if (present(sig->i) && present(sig->d)) {
 			md_str i = md_str_trim(sig->i);
