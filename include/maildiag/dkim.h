@@ -94,6 +94,7 @@ typedef struct md_dkim_sig_info {
 	 * append content". One per line. NULL when none. */
 	const char *warnings;
 	bool from_oversigned;      /* h= names From more times than it occurs */
+	long long body_canon_length; /* canonical body length now, or -1 */
 } md_dkim_sig_info;
 
 typedef struct md_dkim_verify_opts {

@@ -111,6 +111,7 @@ typedef struct dkim_reason {
 	int verdict;        /* md_dkim_verdict */
 	const char *text;   /* one line */
 	const char *ref;    /* "RFC 6376 section 3.7" */
+	const char *fix;    /* what to do, or NULL */
 } dkim_reason;
 
 const dkim_reason *dkim_reason_get(dkim_err e);

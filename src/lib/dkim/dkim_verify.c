@@ -515,6 +515,7 @@ static void fill_info(md_dkim_result *r, dkim_ctx *cx, const dkim_sig *sig,
 	info->key_bits = ev->key.bits;
 	info->key_testing = ev->key.key.t_testing;
 	info->appended_bytes = ev->appended;
+	info->body_canon_length = ev->bh_computed ? (long long)ev->canon_len : -1;
 	info->appended_text = ev->appended_text;
 	info->raw = astr(a, self->raw);
 	info->cause = ev->cause;

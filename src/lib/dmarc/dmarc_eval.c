@@ -191,6 +191,11 @@ const char *dmarc_q_text(const dmarc_q *q)
 	return q->text;
 }
 
+const md_dns_result *dmarc_q_result(const dmarc_q *q)
+{
+	return q ? q->res : NULL;
+}
+
 const char *dmarc_q_name(const dmarc_q *q)
 {
 	return q->name;

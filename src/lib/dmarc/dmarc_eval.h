@@ -33,6 +33,8 @@ dmarc_state dmarc_q_state(dmarc_qset *s, dmarc_q *q);
 const dmarc_record *dmarc_q_record(const dmarc_q *q);
 const char *dmarc_q_text(const dmarc_q *q);
 const char *dmarc_q_name(const dmarc_q *q);
+/* The raw answer (NULL when not asked or failed to submit). */
+const md_dns_result *dmarc_q_result(const dmarc_q *q);
 /* RFC 9989 section 4.10.2 organisational domain of DOMAIN from the walk's
  * answers; false when a question failed (OUT still holds a best guess). */
 bool dmarc_org_walk(dmarc_qset *s, const char *domain, char *out, size_t len);
