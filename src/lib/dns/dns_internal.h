@@ -65,6 +65,7 @@ typedef struct dns_waiter {
 typedef struct dns_entry {
 	struct dns_entry *hnext;  /* hash chain */
 	struct dns_entry *pnext;  /* backend's list of questions in flight */
+	struct dns_entry **pprev;
 	char *key;                /* canonical qname text */
 	dns_name name;
 	uint16_t type;
@@ -123,6 +124,9 @@ const char *dns_rdata_check(uint16_t type, const uint8_t *rdata, size_t rdlen);
 const char *dns_wire_parse_reply(md_arena *a, const uint8_t *pkt, size_t len,
                                  const dns_name *qname, uint16_t qtype,
                                  md_dns_result *res);
+
+/* The first question of a packet (for the fuzzer and tests). */
+const char *dns_wire_question(const uint8_t *pkt, size_t len, dns_name *qname, uint16_t *qtype);
 
 /* Longest CNAME chain followed before giving up: unbound's default
  * max-query-restarts (11) plus one, so both backends end alike. */
