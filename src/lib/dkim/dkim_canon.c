@@ -13,6 +13,8 @@
  */
 #include <string.h>
 
+#include <maildiag/mime.h>
+
 #include "core/alloc.h"
 #include "core/ascii.h"
 #include "dkim_internal.h"
@@ -295,13 +297,19 @@ md_status dkim_header_block(md_buf *out, const dkim_msg *m, const dkim_sig *sig,
 	return out->err;
 }
 
-/* --- splitting a message into fields and body --- */
+/* --- a message as DKIM sees it, from the MIME reader --- */
 
 md_status dkim_msg_parse(dkim_msg *m, const char *p, size_t n)
 {
-	size_t i, cap = 32, bare = 0;
+	md_mime_opts mo;
+	const md_mime_part *root;
+	const md_fields *hf;
+	size_t i, bare = 0, nf;
+	md_status st;
 
 	memset(m, 0, sizeof(*m));
+	/* DKIM hashes CRLF line ends (RFC 6376 section 2.8): a message saved
+	 * by a Unix tool has bare LF; make them CRLF before anything else. */
 	for (i = 0; i < n; i++)
 		if (p[i] == '\n' && (i == 0 || p[i - 1] != '\r'))
 			bare++;
@@ -322,61 +330,28 @@ md_status dkim_msg_parse(dkim_msg *m, const char *p, size_t n)
 		p = q;
 		n = k;
 	}
-	m->f = md_malloc(cap * sizeof(*m->f));
+	memset(&mo, 0, sizeof(mo));
+	mo.no_copy = true;
+	st = md_message_parse(p, n, &mo, &m->mm);
+	if (st != MD_OK)
+		return st;
+	root = md_message_root(m->mm);
+	hf = md_part_headers(root);
+	nf = md_fields_count(hf);
+	m->f = md_calloc(nf ? nf : 1, sizeof(*m->f));
 	if (m->f == NULL)
 		return MD_ENOMEM;
-	i = 0;
-	while (i < n) {
-		size_t start = i, colon;
-		const char *eol;
+	for (i = 0; i < nf; i++) {
+		const md_header *h = md_fields_at(hf, i);
+		dkim_field *f = &m->f[m->nf++];
 
-		if (n - i >= 2 && p[i] == '\r' && p[i + 1] == '\n') {
-			m->body = (md_str){p + i + 2, n - i - 2};
-			return MD_OK;
-		}
-		if (md_iswsp(p[i]) && m->nf > 0) {
-			/* a continuation line without a field: join to the last */
-			start = (size_t)(m->f[m->nf - 1].raw.p - p);
-			m->nf--;
-		}
-		/* the field runs until a line that does not start with WSP */
-		for (;;) {
-			eol = memchr(p + i, '\n', n - i);
-			i = eol ? (size_t)(eol - p) + 1 : n;
-			if (i >= n || !md_iswsp(p[i]))
-				break;
-		}
-		for (colon = start; colon < i && p[colon] != ':'; colon++)
-			;
-		if (colon == i) {
-			/* not a header field: the header section ends here */
-			m->no_body_sep = true;
-			m->body = (md_str){p + start, n - start};
-			return MD_OK;
-		}
-		if (m->nf == cap) {
-			dkim_field *nf = md_realloc(m->f, 2 * cap * sizeof(*m->f));
-
-			if (nf == NULL)
-				return MD_ENOMEM;
-			m->f = nf;
-			cap *= 2;
-		}
-		{
-			dkim_field *f = &m->f[m->nf++];
-			size_t vend = i;
-
-			f->raw = (md_str){p + start, i - start};
-			f->name = (md_str){p + start, colon - start};
-			while (f->name.n > 0 && md_iswsp(f->name.p[f->name.n - 1]))
-				f->name.n--;
-			if (vend >= start + 2 && p[vend - 2] == '\r' && p[vend - 1] == '\n')
-				vend -= 2;
-			f->value = (md_str){p + colon + 1, vend - colon - 1};
-		}
+		f->name = md_str_c(h->name);
+		f->raw = (md_str){h->raw, h->raw_len};
+		f->value = (md_str){h->raw_value, h->raw_value_len};
 	}
-	m->body = (md_str){p + n, 0};
-	m->no_body_sep = true;
+	m->body.p = md_part_raw_body(root, &m->body.n);
+	if (m->body.p == NULL)
+		m->body = (md_str){p + n, 0};
 	return MD_OK;
 }
 
@@ -385,6 +360,7 @@ void dkim_msg_free(dkim_msg *m)
 	if (m == NULL)
 		return;
 	md_free(m->f);
+	md_message_free(m->mm);
 	md_free(m->owned);
 	memset(m, 0, sizeof(*m));
 }

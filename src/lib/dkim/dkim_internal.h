@@ -231,11 +231,12 @@ typedef struct dkim_msg {
 	md_str body;
 	char *owned;      /* CRLF-normalised copy when the input used bare LF */
 	bool lf_fixed;    /* true when bare LF line ends were turned into CRLF */
-	bool no_body_sep; /* true when there was no empty line before a body */
+	struct md_message *mm; /* the MIME reader's parse (fields point into it) */
 } dkim_msg;
 
-/* Split P/N into header fields and body. Bare LF line ends are made CRLF
- * first (the message was saved by a Unix tool). */
+/* Split P/N into header fields and body with the MIME reader
+ * (maildiag/mime.h). Bare LF line ends are made CRLF first (the message
+ * was saved by a Unix tool). P must outlive M. */
 md_status dkim_msg_parse(dkim_msg *m, const char *p, size_t n);
 void dkim_msg_free(dkim_msg *m);
 
