@@ -16,6 +16,10 @@
 #include <maildiag/dns.h>
 #include <maildiag/mx.h>
 #include <maildiag/mime.h>
+#include <maildiag/dkim.h>
+#include <maildiag/dmarc.h>
+#include <maildiag/arc.h>
+#include <maildiag/auth.h>
 
 #ifdef __cplusplus
 extern "C" {

@@ -68,8 +68,14 @@ typedef struct cli_command {
 
 int cmd_dns(cli_opts *o, int argc, char **argv);
 int cmd_mx(cli_opts *o, int argc, char **argv);
+int cmd_dkim(cli_opts *o, int argc, char **argv);
+int cmd_dmarc(cli_opts *o, int argc, char **argv);
+int cmd_auth(cli_opts *o, int argc, char **argv);
 
 extern const char cmd_dns_usage[];
 extern const char cmd_mx_usage[];
+extern const char cmd_dkim_usage[];
+extern const char cmd_dmarc_usage[];
+extern const char cmd_auth_usage[];
 
 #endif

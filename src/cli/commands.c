@@ -6,6 +6,9 @@
 
 const cli_command cli_commands[] = {
 	{"mx", "MX records of a domain, their hosts and addresses", cmd_mx, cmd_mx_usage},
+	{"dkim", "DKIM keys of a domain (with selector discovery), or verify a message's signatures", cmd_dkim, cmd_dkim_usage},
+	{"dmarc", "the DMARC record that applies to a domain, linted (RFC 9989 and RFC 7489)", cmd_dmarc, cmd_dmarc_usage},
+	{"auth", "SPF, DKIM, ARC and DMARC verdicts for a message (Authentication-Results)", cmd_auth, cmd_auth_usage},
 	{"dns", "ask one DNS question through maildiag's resolver (like dig)", cmd_dns, cmd_dns_usage},
 	{NULL, NULL, NULL, NULL},
 };

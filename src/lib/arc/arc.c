@@ -84,6 +84,29 @@ static bool aar_instance(md_str v, uint64_t *inst)
 	return i < v.n && v.p[i] == ';';
 }
 
+/* A field value unfolded, runs of whitespace made one space, trimmed. */
+static const char *unfold(md_arena *a, md_str v)
+{
+	char *o = md_arena_alloc(a, v.n + 1);
+	size_t i, k = 0;
+	bool sp = false;
+
+	if (o == NULL)
+		return NULL;
+	for (i = 0; i < v.n; i++) {
+		if (md_isspace(v.p[i])) {
+			sp = k > 0;
+			continue;
+		}
+		if (sp)
+			o[k++] = ' ';
+		sp = false;
+		o[k++] = v.p[i];
+	}
+	o[k] = '\0';
+	return o;
+}
+
 static md_status seal_block(dkim_ctx *cx, const dkim_sig *sig, const dkim_field *self, md_buf *out)
 {
 	const arc_state *st = cx->ud;
@@ -234,7 +257,7 @@ static md_status arc_validate(md_resolver *res, const dkim_msg *m, int64_t now, 
 
 		in->sealer = top->d.p ? md_arena_strndup(a, top->d.p, top->d.n) : NULL;
 		in->sealer_selector = top->s.p ? md_arena_strndup(a, top->s.p, top->s.n) : NULL;
-		in->latest_aar = md_arena_strndup(a, st->set[n].aar->value.p, st->set[n].aar->value.n);
+		in->latest_aar = unfold(a, st->set[n].aar->value);
 		if (top->cv.p && md_str_ieq_c(md_str_trim(top->cv), "fail")) {
 			set_fail(r, "arc.chain_failed", "the newest ARC-Seal says cv=fail: an earlier "
 			                                "hop already found the chain broken",

@@ -603,39 +603,34 @@ md_status dkim_ctx_init(dkim_ctx *cx, const dkim_msg *m, md_arena *a, int64_t no
 	return MD_OK;
 }
 
-md_status md_dkim_verify(md_resolver *res, const char *msg, size_t len,
-                         const md_dkim_verify_opts *opts, md_dkim_result **out)
+md_status dkim_verify_msg(md_resolver *res, const dkim_msg *mp, const md_dkim_verify_opts *opts,
+                          md_dkim_result **out)
 {
 	md_dkim_result *r;
-	dkim_msg m;
+	const dkim_msg *m = mp;
 	dkim_ctx cx;
 	dkim_sig *sigs = NULL;
 	const dkim_field **selfs = NULL;
 	pending_key *keys = NULL;
 	size_t i, n = 0;
-	md_status st;
+	md_status st = MD_OK;
 
-	if (res == NULL || msg == NULL || out == NULL)
-		return MD_EINVAL;
 	*out = NULL;
 	r = md_calloc(1, sizeof(*r));
 	if (r == NULL || (r->arena = md_arena_new()) == NULL) {
 		md_free(r);
 		return MD_ENOMEM;
 	}
-	st = dkim_msg_parse(&m, msg, len);
-	if (st != MD_OK)
-		goto fail;
-	r->lf_fixed = m.lf_fixed;
-	dkim_ctx_init(&cx, &m, r->arena, resolve_now(opts));
+	r->lf_fixed = m->lf_fixed;
+	dkim_ctx_init(&cx, m, r->arena, resolve_now(opts));
 	if (opts && opts->skew)
 		cx.skew = opts->skew;
 	cx.no_evidence = opts && opts->no_evidence;
 	cx.diagnose = !(opts && opts->no_evidence);
-	r->from_domain = dkim_msg_from_domain(&m, r->arena);
+	r->from_domain = dkim_msg_from_domain(m, r->arena);
 
-	for (i = 0; i < m.nf; i++)
-		if (md_str_ieq_c(m.f[i].name, "DKIM-Signature"))
+	for (i = 0; i < m->nf; i++)
+		if (md_str_ieq_c(m->f[i].name, "DKIM-Signature"))
 			n++;
 	if (n > DKIM_MAX_SIGNATURES)
 		n = DKIM_MAX_SIGNATURES;
@@ -649,11 +644,11 @@ md_status md_dkim_verify(md_resolver *res, const char *msg, size_t len,
 			goto fail;
 		}
 	}
-	for (i = 0; i < m.nf && r->n < n; i++) {
-		if (!md_str_ieq_c(m.f[i].name, "DKIM-Signature"))
+	for (i = 0; i < m->nf && r->n < n; i++) {
+		if (!md_str_ieq_c(m->f[i].name, "DKIM-Signature"))
 			continue;
-		selfs[r->n] = &m.f[i];
-		dkim_sig_parse(&sigs[r->n], DKIM_KIND_SIGNATURE, m.f[i].value.p, m.f[i].value.n);
+		selfs[r->n] = &m->f[i];
+		dkim_sig_parse(&sigs[r->n], DKIM_KIND_SIGNATURE, m->f[i].value.p, m->f[i].value.n);
 		r->n++;
 	}
 	/* every key question in flight at once */
@@ -678,15 +673,29 @@ md_status md_dkim_verify(md_resolver *res, const char *msg, size_t len,
 	md_free(sigs);
 	md_free(selfs);
 	md_free(keys);
-	dkim_msg_free(&m);
 	*out = r;
 	return MD_OK;
 fail:
 	md_free(sigs);
 	md_free(selfs);
 	md_free(keys);
-	dkim_msg_free(&m);
 	md_dkim_result_free(r);
+	return st;
+}
+
+md_status md_dkim_verify(md_resolver *res, const char *msg, size_t len,
+                         const md_dkim_verify_opts *opts, md_dkim_result **out)
+{
+	dkim_msg m;
+	md_status st;
+
+	if (res == NULL || msg == NULL || out == NULL)
+		return MD_EINVAL;
+	*out = NULL;
+	st = dkim_msg_parse(&m, msg, len);
+	if (st == MD_OK)
+		st = dkim_verify_msg(res, &m, opts, out);
+	dkim_msg_free(&m);
 	return st;
 }
 

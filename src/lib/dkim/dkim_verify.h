@@ -81,6 +81,11 @@ void dkim_eval_free(dkim_eval *ev);
 dkim_err dkim_key_from_dns(const md_dns_result *res, const dkim_sig *sig, dkim_keyinfo *ki,
                            md_arena *a);
 
+/* md_dkim_verify() on a message already split (auth verifies DKIM, ARC
+ * and DMARC on one parse). */
+md_status dkim_verify_msg(md_resolver *res, const dkim_msg *m, const md_dkim_verify_opts *opts,
+                          md_dkim_result **out);
+
 /* The RFC5322.From domain: lower case, NULL unless exactly one From with
  * one mailbox. */
 char *dkim_msg_from_domain(const dkim_msg *m, md_arena *a);
