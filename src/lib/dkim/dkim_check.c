@@ -321,6 +321,8 @@ static void lint_one(dcheck *k, cand *c, md_table *t, json_t *arr)
 		                                   "fail at random.");
 		md_finding_set_fix(rep, f, "Keep exactly one key record at %s.", name);
 		md_finding_add_ref(rep, f, "RFC 6376 section 3.6.2.2");
+		status = "invalid";
+		k->bad++;
 	}
 	e = dkim_key_from_dns(res, NULL, &ki, a);
 	if (ki.record == NULL) {
@@ -346,9 +348,10 @@ static void lint_one(dcheck *k, cand *c, md_table *t, json_t *arr)
 		                  "The DKIM key record is unusable");
 		md_finding_set_title(rep, f, "DKIM key %s: %s", c->sel, why->text);
 		if (ki.key.err_detail || e == DKIM_E_KEY_SYNTAX)
-			md_finding_set_evidence(rep, f, "%s\n%*s^ byte %zu: %s", ki.record,
-			                        (int)(ki.key.err_offset < 500 ? ki.key.err_offset : 0), "",
+			md_finding_set_evidence(rep, f, "%s\nat byte %zu (\"%.24s\"): %s", ki.record,
 			                        ki.key.err_offset,
+			                        ki.key.err_offset < strlen(ki.record)
+			                            ? ki.record + ki.key.err_offset : "",
 			                        ki.key.err_detail ? ki.key.err_detail : why->text);
 		else if (e == DKIM_E_KEY_TOO_SHORT)
 			md_finding_set_evidence(rep, f, "%u-bit RSA key: %s", ki.bits, ki.record);
@@ -389,6 +392,8 @@ static void lint_one(dcheck *k, cand *c, md_table *t, json_t *arr)
 		                                   "8301), and h= forbids rsa-sha256 with this key.");
 		md_finding_set_fix(rep, f, "Remove h= from the key record.");
 		md_finding_add_ref(rep, f, "RFC 8301 section 3.1");
+		status = "invalid";
+		k->bad++;
 	} else if (ki.key.h.p) {
 		f = md_report_add(rep, "dkim.key_hash_restricted", MD_SEV_NOTICE,
 		                  MD_PILLAR_AUTHENTICATION, name, "The key restricts hashes (h=)");
@@ -418,6 +423,8 @@ static void lint_one(dcheck *k, cand *c, md_table *t, json_t *arr)
 		md_finding_set_fix(rep, f, "Put v=DKIM1 first or remove it.");
 		md_finding_add_ref(rep, f, "RFC 6376 section 3.6.1 (v=)");
 	}
+	if (strcmp(status, "ok") != 0)
+		goto row;
 	f = md_report_add(rep, "dkim.key_ok", MD_SEV_OK, MD_PILLAR_AUTHENTICATION, name,
 	                  "DKIM key published");
 	md_finding_set_title(rep, f, "DKIM key %s: %s%s%s", c->sel, bits, bits[0] ? "-bit " : "",
@@ -455,7 +462,7 @@ md_status md_check_dkim(md_resolver *res, const char *domain, const md_dkim_chec
 	char d[MD_DOMAIN_MAX + 1], probe[MD_DOMAIN_MAX + 16];
 	const char *why;
 	dcheck k;
-	size_t i;
+	size_t i, common_absent = 0;
 	md_table *t;
 	json_t *arr, *disc;
 	md_finding *f;
@@ -507,11 +514,20 @@ md_status md_check_dkim(md_resolver *res, const char *domain, const md_dkim_chec
 	md_report_trace(rep, 0, "selector discovery for %s: %zu given, %zu candidates in all", d,
 	                opts->nselectors, k.n);
 	for (i = 0; i < k.n; i++) {
+		const cand *c = &k.c[i];
+		bool absent = c->res && (c->res->outcome == MD_DNS_NXDOMAIN ||
+		                         c->res->outcome == MD_DNS_NODATA);
+
 		lint_one(&k, &k.c[i], t, arr);
-		md_report_trace(rep, 1, "%s._domainkey.%s (%s): %s", k.c[i].sel, d,
-		                src_text(k.c[i].src),
-		                k.c[i].res ? md_dns_outcome_name(k.c[i].res->outcome) : "not asked");
+		if (c->src == SRC_COMMON && absent) {
+			common_absent++;
+			continue;
+		}
+		md_report_trace(rep, 1, "%s._domainkey.%s (%s): %s", c->sel, d, src_text(c->src),
+		                c->res ? md_dns_outcome_name(c->res->outcome) : "not asked");
 	}
+	if (common_absent > 0)
+		md_report_trace(rep, 1, "%zu common provider selectors: no record", common_absent);
 	md_report_set_json_value(rep, "selectors", arr);
 
 	/* RFC 8020: NXDOMAIN at _domainkey.DOMAIN means nothing exists below */

@@ -66,8 +66,13 @@ static void problems(md_report *rep, const dmarc_record *rec, const char *subj)
 			                     p->text);
 		else
 			md_finding_set_title(rep, f, "DMARC record: %s", p->text);
-		md_finding_set_evidence(rep, f, "%.*s\n%*s^ byte %zu", (int)rec->text.n, rec->text.p,
-		                        (int)(p->offset < 400 ? p->offset : 0), "", p->offset);
+		md_finding_set_evidence(rep, f, "%.*s\nat byte %zu (\"%.*s\")", (int)rec->text.n,
+		                        rec->text.p, p->offset,
+		                        (int)(p->offset < rec->text.n
+		                                  ? (rec->text.n - p->offset > 24 ? 24
+		                                                                  : rec->text.n - p->offset)
+		                                  : 0),
+		                        rec->text.p + (p->offset < rec->text.n ? p->offset : 0));
 		if (strcmp(p->id, "dmarc.removed_tag") == 0)
 			md_finding_add_ref(rep, f, "RFC 9989 appendix A.6");
 		else
@@ -93,11 +98,12 @@ static json_t *tags_json(const dmarc_record *rec)
 	return o;
 }
 
+/* P is the policy that applies to the domain checked (p=, or sp= when the
+ * record is inherited: INHERITED). */
 static void policy_findings(md_report *rep, const dmarc_record *rec, const char *pd,
-                            md_dmarc_reading reading)
+                            md_dmarc_reading reading, md_dmarc_policy p, bool inherited)
 {
 	md_finding *f;
-	md_dmarc_policy p = dmarc_record_p(rec);
 
 	if (!rec->has_p) {
 		f = md_report_add(rep, "dmarc.missing_policy", MD_SEV_WARNING,
@@ -112,7 +118,9 @@ static void policy_findings(md_report *rep, const dmarc_record *rec, const char 
 	}
 	if (p == MD_DMARC_POLICY_NONE) {
 		f = md_report_add(rep, "dmarc.policy_none", MD_SEV_WARNING, MD_PILLAR_AUTHENTICATION,
-		                  pd, "DMARC policy is p=none: monitoring only");
+		                  pd, inherited ? "DMARC policy for subdomains is sp=none: monitoring "
+		                                  "only"
+		                                : "DMARC policy is p=none: monitoring only");
 		md_finding_set_evidence(rep, f, "%.*s", (int)rec->text.n, rec->text.p);
 		md_finding_set_explanation(rep, f,
 		                           "Receivers deliver mail that fails DMARC as if there were "
@@ -124,7 +132,9 @@ static void policy_findings(md_report *rep, const dmarc_record *rec, const char 
 		md_finding_add_ref(rep, f, "RFC 7489 section 6.3");
 	} else if (p == MD_DMARC_POLICY_QUARANTINE) {
 		f = md_report_add(rep, "dmarc.policy_quarantine", MD_SEV_NOTICE,
-		                  MD_PILLAR_AUTHENTICATION, pd, "DMARC policy is p=quarantine");
+		                  MD_PILLAR_AUTHENTICATION, pd,
+		                  inherited ? "DMARC policy for subdomains is sp=quarantine"
+		                            : "DMARC policy is p=quarantine");
 		md_finding_set_evidence(rep, f, "%.*s", (int)rec->text.n, rec->text.p);
 		md_finding_set_explanation(rep, f, "Failing mail goes to spam folders; p=reject "
 		                                   "stops it at the door.");
@@ -133,10 +143,11 @@ static void policy_findings(md_report *rep, const dmarc_record *rec, const char 
 		md_finding_add_ref(rep, f, "RFC 9989 section 4.7 (p=)");
 	} else {
 		f = md_report_add(rep, "dmarc.policy_reject", MD_SEV_OK, MD_PILLAR_AUTHENTICATION, pd,
-		                  "DMARC policy is p=reject");
+		                  inherited ? "DMARC policy for subdomains is sp=reject"
+		                            : "DMARC policy is p=reject");
 		md_finding_set_evidence(rep, f, "%.*s", (int)rec->text.n, rec->text.p);
 	}
-	if (rec->has_sp && rec->sp_valid && rec->sp < p) {
+	if (!inherited && rec->has_sp && rec->sp_valid && rec->sp < p) {
 		f = md_report_add(rep, "dmarc.sp_weaker", MD_SEV_NOTICE, MD_PILLAR_AUTHENTICATION, pd,
 		                  "Subdomains get a weaker policy (sp=) than the domain");
 		md_finding_set_evidence(rep, f, "p=%s sp=%s", policy_word(rec),
@@ -204,7 +215,7 @@ md_status md_check_dmarc(md_resolver *res, const char *domain, const md_dmarc_ch
 	dest *dests = NULL;
 	md_finding *f;
 	const md_dns_result *hres;
-	bool walk_ok;
+	bool walk_ok, any_record;
 	json_t *jd;
 
 	if (res == NULL || rep == NULL || !md_domain_normalize(domain, d, sizeof(d), &why))
@@ -227,7 +238,13 @@ md_status md_check_dmarc(md_resolver *res, const char *domain, const md_dmarc_ch
 	                  strcmp(org_walk, org_psl) ? " (tree walk; public suffix list says " : "",
 	                  strcmp(org_walk, org_psl) ? org_psl : "",
 	                  strcmp(org_walk, org_psl) ? ")" : "");
-	if (strcmp(org_walk, org_psl) != 0) {
+	n = dmarc_walk_names(d, names, DMARC_WALK_MAX);
+	for (i = 0, any_record = false; i < n; i++)
+		if (dmarc_q_state(qs, dmarc_qset_get(qs, names[i])) == DMARC_ONE)
+			any_record = true;
+	if (dmarc_q_state(qs, dmarc_qset_get(qs, org_psl)) == DMARC_ONE)
+		any_record = true;
+	if (any_record && strcmp(org_walk, org_psl) != 0) {
 		f = md_report_add(rep, "dmarc.org_domain_differs", MD_SEV_NOTICE,
 		                  MD_PILLAR_AUTHENTICATION, d,
 		                  "The organisational domain differs between RFC 9989 and RFC 7489");
@@ -380,7 +397,7 @@ md_status md_check_dmarc(md_resolver *res, const char *domain, const md_dmarc_ch
 			md_finding_add_ref(rep, f, "RFC 9989 section 4.10");
 		}
 		problems(rep, rec, subj);
-		policy_findings(rep, rec, subj, reading);
+		policy_findings(rep, rec, subj, reading, eff, inherited);
 
 		/* report destinations */
 		dests = md_calloc(DMARC_MAX_DESTS, sizeof(*dests));
