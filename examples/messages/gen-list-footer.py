@@ -61,9 +61,9 @@ msg = (b"Return-Path: <team-bounces@lists.auth-example.org>\r\n"
        b"\tfor <bob@example.com>; Mon, 23 Nov 2026 09:15:04 +0000 (UTC)\r\n" + msg)
 open(os.path.join(here, "list-footer.eml"), "wb").write(msg)
 
-zone = f"""; auth-example.net - a sender with SPF, DKIM and DMARC p=reject, and the
-; mailing list lists.auth-example.org its mail passed through (the list
-; appends a footer and seals with ARC). Used by examples/messages/list-footer.eml;
+zone = f"""; auth-example.net - a sender with SPF, DKIM and DMARC p=reject. Its mail
+; to team@lists.auth-example.org (lists.auth-example.org.zone) comes back
+; with a footer that breaks the DKIM body hash: examples/messages/list-footer.eml,
 ; made by examples/messages/gen-list-footer.py.
 $ORIGIN auth-example.net.
 $TTL 3600
@@ -75,8 +75,13 @@ ns1       IN A    198.51.100.2
 mail      IN A    198.51.100.10
 _dmarc    IN TXT  "v=DMARC1; p=reject; rua=mailto:dmarc-reports@auth-example.net"
 2026a._domainkey IN TXT ( {txt("v=DKIM1; k=rsa; p=" + author_pub)} )
-
+"""
+open(os.path.join(root, "examples", "zones", "auth-example.net.zone"), "w").write(zone)
+zone = f"""; lists.auth-example.org - the mailing list auth-example.net's mail passed
+; through: it appends a footer and seals the message with ARC. Used by
+; examples/messages/list-footer.eml (examples/messages/gen-list-footer.py).
 $ORIGIN lists.auth-example.org.
+$TTL 3600
 @         IN SOA  ns1.lists.auth-example.org. hostmaster.lists.auth-example.org. 2026112301 7200 3600 1209600 3600
           IN NS   ns1.lists.auth-example.org.
           IN A    192.0.2.25
@@ -86,5 +91,5 @@ ns1       IN A    192.0.2.26
 _dmarc    IN TXT  "v=DMARC1; p=none"
 arc2026._domainkey IN TXT ( {txt("v=DKIM1; k=rsa; p=" + list_pub)} )
 """
-open(os.path.join(root, "examples", "zones", "auth-example.net.zone"), "w").write(zone)
-print("wrote list-footer.eml and auth-example.net.zone")
+open(os.path.join(root, "examples", "zones", "lists.auth-example.org.zone"), "w").write(zone)
+print("wrote list-footer.eml, auth-example.net.zone and lists.auth-example.org.zone")
