@@ -66,6 +66,14 @@ check 25.2.0.192.in-addr.arpa PTR answer "mx1.example.com."
 check _spf.example.net TXT answer '"v=spf1 ip4:198.51.100.0/24 ~all"'
 check loop1.example.com A servfail
 
+# The async core with libunbound: callbacks that ask more, deduplication.
+if [ -n "$DNS_ASYNC_CHECK" ]; then
+	out=$("$DNS_ASYNC_CHECK" "$NSD_PORT" 2>&1)
+	t_eq "async_check exit code" "$?" 0
+	t_contains "async_check" "$out" " 0 failed"
+	echo "$out" | grep FAIL >&2
+fi
+
 # A fixture timeout fault is "could not check": exit code 3.
 out=$("$MAILDIAG" dns slow.example.com A --dns-fixture "$ZONES" 2>&1)
 t_eq "fixture timeout exit code" "$?" 3
