@@ -15,6 +15,8 @@
 #include <maildiag/render.h>
 #include <maildiag/dns.h>
 #include <maildiag/mx.h>
+#include <maildiag/ptr.h>
+#include <maildiag/dnsbl.h>
 
 #ifdef __cplusplus
 extern "C" {

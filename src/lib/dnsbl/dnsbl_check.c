@@ -437,26 +437,8 @@ static void report_list(struct dnsbl_run *run, struct dnsbl_q *q, md_table *t, j
 		counts[q->cls == MD_DNSBL_LISTED ? 0 : 1]++;
 	} else if (q->out == R_CLASS && (q->cls == MD_DNSBL_NOT_LISTED || q->cls == MD_DNSBL_IGNORE)) {
 		counts[2]++;
-		if (selftest_pos != NULL && strcmp(selftest_pos, "missing") == 0) {
-			md_finding *f = md_report_add(run->rep, "dnsbl.list_unverified", MD_SEV_NOTICE,
-			                              MD_PILLAR_REPUTATION, run->target,
-			                              "Blocklist does not list its test entry");
-
-			md_finding_set_title(run->rep, f, "%s does not list its test entry: \"not "
-			                     "listed\" there proves little", e->name);
-			md_finding_set_evidence(run->rep, f, "%s A: %s", q->posname,
-			                        md_dns_outcome_name(q->pos->outcome));
-			md_finding_set_explanation(run->rep, f,
-			                           "RFC 5782 section 5 asks every list to list a test "
-			                           "entry. A list that does not may have shut down, in "
-			                           "which case it answers \"not listed\" for everything.");
-			md_finding_set_fix(run->rep, f,
-			                   "Check the list's status at %s; remove it from your list "
-			                   "file if it is gone, or set \"selftest no\" if it simply has "
-			                   "no test entry.",
-			                   e->info ? e->info : e->zone);
-			md_finding_add_ref(run->rep, f, "RFC 5782 section 5");
-		}
+		if (selftest_pos != NULL && strcmp(selftest_pos, "missing") == 0)
+			counts[5]++;
 	} else if (q->out == R_SKIPPED) {
 		counts[4]++;
 	} else {
@@ -497,6 +479,50 @@ static void report_list(struct dnsbl_run *run, struct dnsbl_q *q, md_table *t, j
 	if (o != NULL && q->out == R_SKIPPED)
 		json_object_set_new(o, "skipped", md_json_cstr(q->skip_why));
 	json_array_append_new(arr, o);
+}
+
+/* One finding for every list whose positive test entry is missing: a
+ * list that shut down answers "not listed" for everything. */
+static void unverified_finding(struct dnsbl_run *run)
+{
+	md_buf names, ev;
+	md_finding *f;
+	size_t i, n = 0;
+
+	md_buf_init(&names, 4096);
+	md_buf_init(&ev, 8192);
+	for (i = 0; i < run->nq; i++) {
+		const struct dnsbl_q *q = &run->q[i];
+
+		if (q->out != R_CLASS || q->cls > MD_DNSBL_IGNORE || q->pos == NULL ||
+		    md_dns_failed(q->pos) || q->pos->outcome == MD_DNS_ANSWER)
+			continue;
+		md_buf_printf(&names, "%s%s", n ? ", " : "", q->e->zone);
+		md_buf_printf(&ev, "%s%s A: %s", n ? "; " : "", q->posname,
+		              md_dns_outcome_name(q->pos->outcome));
+		n++;
+	}
+	f = md_report_add(run->rep, "dnsbl.list_unverified", MD_SEV_NOTICE, MD_PILLAR_REPUTATION,
+	                  run->target, "Blocklists do not list their test entry");
+	md_finding_set_title(run->rep, f,
+	                     "%zu list%s did not list %s RFC 5782 test entry: \"not listed\" "
+	                     "there proves little (%s)",
+	                     n, n == 1 ? "" : "s", n == 1 ? "its" : "their",
+	                     names.p ? names.p : "");
+	md_finding_set_evidence(run->rep, f, "%s", ev.p ? ev.p : "");
+	md_finding_set_explanation(run->rep, f,
+	                           "RFC 5782 section 5 asks every list to list a test entry "
+	                           "(127.0.0.2, or \"test\" for domain lists). A list that "
+	                           "does not may have shut down, and then answers \"not "
+	                           "listed\" for everything; or the resolver in use does not "
+	                           "reach it properly.");
+	md_finding_set_fix(run->rep, f,
+	                   "Check each list's status on its web site; remove lists that are "
+	                   "gone from your list file, or set \"selftest no\" for a list that "
+	                   "simply has no test entry.");
+	md_finding_add_ref(run->rep, f, "RFC 5782 section 5");
+	md_buf_free(&names);
+	md_buf_free(&ev);
 }
 
 /* Round one: the target's A question and the test entries of every list. */
@@ -616,7 +642,7 @@ md_status md_check_dnsbl(md_resolver *res, const md_dnsbl_lists *lists, const ch
 	struct dnsbl_run run;
 	char norm[MD_DOMAIN_MAX + 1], ipbuf[64];
 	const char *why;
-	size_t counts[5] = {0, 0, 0, 0, 0}, i, n;
+	size_t counts[6] = {0, 0, 0, 0, 0, 0}, i, n;
 	md_table *t;
 	json_t *arr;
 	md_status st;
@@ -672,6 +698,8 @@ md_status md_check_dnsbl(md_resolver *res, const md_dnsbl_lists *lists, const ch
 	for (i = 0; i < run.nq; i++)
 		report_list(&run, &run.q[i], t, arr, counts);
 	md_report_set_json_value(rep, "lists", arr);
+	if (counts[5] > 0)
+		unverified_finding(&run);
 	md_report_set_json_value(
 		rep, "summary",
 		json_pack("{s:I,s:I,s:I,s:I,s:I,s:I}", "lists", (json_int_t)run.nq, "listed",
