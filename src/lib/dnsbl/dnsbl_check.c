@@ -710,15 +710,21 @@ md_status md_check_dnsbl(md_resolver *res, const md_dnsbl_lists *lists, const ch
 	                  "%zu asked: %zu listed, %zu policy-listed, %zu not listed, %zu could not "
 	                  "check, %zu skipped",
 	                  run.nq, counts[0], counts[1], counts[2], counts[3], counts[4]);
-	if (run.nq == 0) {
+	if (run.nq == counts[4]) {
 		md_finding *f = md_report_add(rep, "dnsbl.no_lists", MD_SEV_WARNING,
 		                              MD_PILLAR_REPUTATION, run.target,
-		                              "No list of this kind to ask");
+		                              "No list to ask");
 
-		md_finding_set_title(rep, f, "The list file has no %s lists: nothing was checked",
-		                     run.kind == MD_DNSBL_KIND_IP ? "IP" : "domain");
-		md_finding_set_fix(rep, f, "Add \"lists %s\" entries to the list file.",
-		                   run.kind == MD_DNSBL_KIND_IP ? "ip" : "domain");
+		if (run.nq == 0)
+			md_finding_set_title(rep, f, "The list file has no %s lists: nothing was checked",
+			                     run.kind == MD_DNSBL_KIND_IP ? "IP" : "domain");
+		else
+			md_finding_set_title(rep, f, "None of the %zu IP lists answers IPv6 queries: "
+			                     "nothing was checked", run.nq);
+		md_finding_set_fix(rep, f, "Add %s entries to the list file.",
+		                   run.nq == 0 ? (run.kind == MD_DNSBL_KIND_IP ? "\"lists ip\""
+		                                                               : "\"lists domain\"")
+		                               : "\"ipv6 yes\" IP list");
 		md_finding_set_could_not_check(f);
 	} else if (counts[2] > 0) {
 		md_finding *f = md_report_add(rep, "dnsbl.not_listed", MD_SEV_OK,

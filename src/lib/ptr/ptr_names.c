@@ -166,8 +166,11 @@ static bool tok_hex(const struct token *t, size_t maxlen, uint64_t *v)
 
 /* Octets of IP (v4) found as numbers: 4 when all four appear in a row
  * (in order or reversed), 2 when two neighbouring ones do, else 0. */
-static int v4_embedded(const struct token *t, size_t nt, const md_ip *ip)
+static int v4_embedded(const char *name, size_t n, const struct token *t, size_t nt,
+                       const md_ip *ip)
 {
+	struct token w[PTR_MAX_TOKENS];
+	size_t nw = tokenize_hex(name, n, w, PTR_MAX_TOKENS);
 	uint64_t num[PTR_MAX_TOKENS];
 	size_t nn = 0, i, k;
 	int best = 0;
@@ -176,21 +179,21 @@ static int v4_embedded(const struct token *t, size_t nt, const md_ip *ip)
 	snprintf(want12, sizeof(want12), "%03u%03u%03u%03u", ip->a[0], ip->a[1], ip->a[2],
 	         ip->a[3]);
 	snprintf(want8, sizeof(want8), "%02x%02x%02x%02x", ip->a[0], ip->a[1], ip->a[2], ip->a[3]);
-	for (i = 0; i < nt; i++) {
-		if (t[i].n == 12 && t[i].digits && memcmp(t[i].p, want12, 12) == 0)
-			return 4;
-		if (t[i].n == 8) {
-			size_t j;
-			bool eq = true;
+	/* whole words: "192000002001", "c0000201" */
+	for (i = 0; i < nw; i++) {
+		size_t j;
+		bool eq12 = w[i].n == 12, eq8 = w[i].n == 8;
 
-			for (j = 0; j < 8 && eq; j++)
-				eq = md_tolower(t[i].p[j]) == want8[j];
-			if (eq)
-				return 4;
+		for (j = 0; j < w[i].n && (eq12 || eq8); j++) {
+			eq12 = eq12 && w[i].p[j] == want12[j];
+			eq8 = eq8 && md_tolower(w[i].p[j]) == want8[j];
 		}
+		if (eq12 || eq8)
+			return 4;
+	}
+	for (i = 0; i < nt; i++)
 		if (tok_uint(&t[i], 255, &num[nn]))
 			nn++;
-	}
 	for (i = 0; i + 2 <= nn; i++) {
 		bool fwd = true, rev = true;
 
@@ -291,7 +294,7 @@ md_ptr_name_class md_ptr_classify_name(const char *name, const char *ipstr, char
 	if (ipstr != NULL && md_ip_parse(ipstr, &ip)) {
 		ip = md_ip_unmap(ip);
 		if (ip.family == 4)
-			embed = v4_embedded(t, nt, &ip);
+			embed = v4_embedded(norm, cut, t, nt, &ip);
 		else
 			embed = v6_embedded(norm, cut, &ip);
 	}
