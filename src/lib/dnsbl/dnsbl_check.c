@@ -216,11 +216,12 @@ static char *txt_reason(struct dnsbl_run *run, const md_dns_result *r)
 /* "127.0.0.2 (SBL: ...), 127.0.0.4 (XBL: ...)" and a JSON array. */
 static const char *answers_text(struct dnsbl_run *run, const struct dnsbl_q *q, json_t *arr)
 {
-	md_buf b;
-	size_t k;
-	const char *out;
+	md_buf b, mb;
+	size_t k, j, nm;
+	const char *out, *ms[8];
 
 	md_buf_init(&b, 4096);
+	md_buf_init(&mb, 2048);
 	if (q->a != NULL && q->a->outcome == MD_DNS_ANSWER)
 		for (k = 0; k < q->a->nrr; k++) {
 			const char *meaning;
@@ -230,6 +231,11 @@ static const char *answers_text(struct dnsbl_run *run, const struct dnsbl_q *q, 
 			if (q->a->rr[k].type != MD_DNS_A)
 				continue;
 			c = md_dnsbl_interpret(run->lists, q->idx, q->a->rr[k].addr, &meaning);
+			nm = dnsbl_meanings(run->lists, q->idx, q->a->rr[k].addr, ms, 8);
+			md_buf_reset(&mb);
+			for (j = 0; j < nm; j++)
+				md_buf_printf(&mb, "%s%s", j ? " + " : "", ms[j]);
+			meaning = mb.p ? mb.p : meaning;
 			snprintf(ip, sizeof(ip), "%u.%u.%u.%u", q->a->rr[k].addr[0], q->a->rr[k].addr[1],
 			         q->a->rr[k].addr[2], q->a->rr[k].addr[3]);
 			md_buf_printf(&b, "%s%s (%s: %s)", b.n ? ", " : "", ip, md_dnsbl_class_name(c),
@@ -241,6 +247,7 @@ static const char *answers_text(struct dnsbl_run *run, const struct dnsbl_q *q, 
 		}
 	out = md_arena_strndup(run->arena, b.p ? b.p : "", b.n);
 	md_buf_free(&b);
+	md_buf_free(&mb);
 	return out ? out : "";
 }
 

@@ -111,3 +111,36 @@ md_dnsbl_class md_dnsbl_interpret(const md_dnsbl_lists *lists, size_t i, const u
 	*meaning = m_default;
 	return e->dflt;
 }
+
+size_t dnsbl_meanings(const md_dnsbl_lists *lists, size_t i, const uint8_t addr[4],
+                      const char **out, size_t max)
+{
+	const struct dnsbl_list *e;
+	const char *m;
+	size_t k, n = 0;
+	md_dnsbl_class c;
+
+	if (max == 0)
+		return 0;
+	c = md_dnsbl_interpret(lists, i, addr, &m);
+	e = lists != NULL && i < lists->n ? &lists->v[i] : NULL;
+	/* a bitmask answer: decoded by rule 4 (see the top of this file) */
+	if (e != NULL && addr[0] == 127 && !(addr[1] == 255 && addr[2] == 255) &&
+	    (c == MD_DNSBL_LISTED || c == MD_DNSBL_POLICY || c == MD_DNSBL_IGNORE)) {
+		uint32_t a = (uint32_t)addr[0] << 24 | (uint32_t)addr[1] << 16 |
+		             (uint32_t)addr[2] << 8 | addr[3];
+		bool coded = false;
+
+		for (k = 0; k < e->ncodes; k++)
+			if (!e->codes[k].is_bit && a >= e->codes[k].lo && a <= e->codes[k].hi)
+				coded = true;
+		for (k = 0; !coded && k < e->ncodes && n < max; k++)
+			if (e->codes[k].is_bit && (addr[3] & e->codes[k].bit) != 0)
+				out[n++] = e->codes[k].meaning[0] ? e->codes[k].meaning
+				                                  : md_dnsbl_class_name(e->codes[k].cls);
+		if (n > 0)
+			return n;
+	}
+	out[0] = m;
+	return 1;
+}

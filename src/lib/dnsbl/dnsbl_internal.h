@@ -46,6 +46,15 @@ struct md_dnsbl_lists {
 	size_t n;
 };
 
+/*
+ * Every documented meaning that applies to answer ADDR of list I: for a
+ * bitmask answer one per set bit with a "bit" line, else the one meaning
+ * md_dnsbl_interpret() gives. Writes at most MAX pointers into OUT and
+ * returns how many were written.
+ */
+size_t dnsbl_meanings(const md_dnsbl_lists *l, size_t i, const uint8_t addr[4],
+                      const char **out, size_t max);
+
 /* The built-in list file (generated from data/dnsbl.conf at build time). */
 extern const char md_dnsbl_default_conf[];
 
