@@ -8,11 +8,14 @@ cd "$MD_SOURCE_ROOT" || exit 2
 D=tests/dnsbl
 OPTS=(--dns-fixture "$D/zones" --lists "$D/lists.conf" --format json)
 
+declare -A SEEN # target -> its JSON, reused below
+
 # case TARGET EXIT "id:severity ..." ["zone=result ..."]
 dnsbl_case() {
 	local target=$1 want_exit=$2 want=$3 results=$4 json rc pair
 	json=$("$MAILDIAG" dnsbl "$target" "${OPTS[@]}")
 	rc=$?
+	SEEN[$target]=$json
 	t_eq "$target: exit code" "$rc" "$want_exit"
 	for pair in $want; do
 		t_eq "$target: ${pair%%:*}" \
@@ -50,7 +53,7 @@ dnsbl_case clean.example.com 0 "dnsbl.not_listed:ok" "bits.example.net=not_liste
 
 # a refusal, an unknown answer or an error code is never counted as a listing
 for t in 203.0.113.12 203.0.113.13 203.0.113.14 203.0.113.15 203.0.113.16 refused.example.com; do
-	json=$("$MAILDIAG" dnsbl "$t" "${OPTS[@]}")
+	json=${SEEN[$t]}
 	t_eq "$t: no listing" "$(jq '[.findings[] | select(.id == "dnsbl.listed" or .id == "dnsbl.policy_listed")] | length' <<<"$json")" 0
 	t_eq "$t: counted as could not check" "$(jq '.summary.listed' <<<"$json")" 0
 	t_eq "$t: could_not_check flag" "$(jq '[.findings[] | select(.severity == "warning") | .could_not_check] | all' <<<"$json")" true
