@@ -463,6 +463,55 @@ static void test_parse_torture(void **state)
 	}
 }
 
+/* The check with every allocation failing in turn, from the first one
+ * after the resolver and the lists are set up: no crash, no leak, and
+ * MD_ENOMEM (from the call or recorded in the report) whenever one failed. */
+static void test_check_torture(void **state)
+{
+	const char *targets[] = {"203.0.113.10", "2001:db8::1", "spam.example.net"};
+	md_dnsbl_lists *l;
+	char err[256];
+	size_t t;
+	long n;
+
+	(void)state;
+	assert_int_equal(md_dnsbl_lists_parse(check_lists_wild, strlen(check_lists_wild), "t", &l,
+	                                      err, sizeof(err)),
+	                 MD_OK);
+	for (t = 0; t < sizeof(targets) / sizeof(targets[0]); t++)
+		for (n = 0;; n++) {
+			md_resolver *r = md_resolver_fixture_new();
+			md_report *rep = md_report_new("dnsbl", targets[t]);
+			md_status st;
+			unsigned long failed;
+
+			assert_non_null(r);
+			assert_non_null(rep);
+			assert_int_equal(md_resolver_fixture_load_text(r, "zone", check_zone,
+			                                               strlen(check_zone), NULL, err,
+			                                               sizeof(err)),
+			                 MD_OK);
+			md_alloc_fail_after(n);
+			st = md_check_dnsbl(r, l, targets[t], rep);
+			failed = md_alloc_failures();
+			md_alloc_fail_after(-1);
+			if (failed == 0) {
+				assert_int_equal(st, MD_OK);
+				md_report_free(rep);
+				md_resolver_free(r);
+				break;
+			}
+			if (st == MD_OK)
+				assert_int_equal(md_report_status(rep), MD_ENOMEM);
+			else
+				assert_int_equal(st, MD_ENOMEM);
+			md_report_free(rep);
+			md_resolver_free(r);
+			assert_true(n < 100000);
+		}
+	md_dnsbl_lists_free(l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -474,6 +523,7 @@ int main(void)
 		cmocka_unit_test(test_check),
 		cmocka_unit_test(test_check_reason_and_bad_target),
 		cmocka_unit_test(test_parse_torture),
+		cmocka_unit_test(test_check_torture),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -14,6 +14,8 @@
 
 #include <maildiag/maildiag.h>
 
+#include "core/alloc.h"
+
 static const struct {
 	const char *name;
 	const char *ip;
@@ -174,12 +176,65 @@ static void test_severities(void **state)
 	md_resolver_free(r);
 }
 
+/* The check with every allocation failing in turn: no crash, no leak,
+ * MD_ENOMEM (returned or recorded) whenever one failed. */
+static void test_check_torture(void **state)
+{
+	static const char *const cases[][2] = {
+		{"192.0.2.12", "other.out.example.com"},
+		{"192.0.2.11", "[192.0.2.10]"},
+		{"2001:db8::10", "localhost"},
+	};
+	size_t c;
+	long n;
+
+	(void)state;
+	for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++)
+		for (n = 0;; n++) {
+			md_resolver *r = md_resolver_fixture_new();
+			md_report *rep = md_report_new("ptr", cases[c][0]);
+			char err[256];
+			md_status st;
+			unsigned long failed;
+
+			assert_int_equal(md_resolver_fixture_load_text(r, "zones", zones, strlen(zones),
+			                                               NULL, err, sizeof(err)),
+			                 MD_OK);
+			md_alloc_fail_after(n);
+			st = md_check_ptr(r, cases[c][0], cases[c][1], rep);
+			failed = md_alloc_failures();
+			md_alloc_fail_after(-1);
+			if (failed == 0) {
+				assert_int_equal(st, MD_OK);
+				md_report_free(rep);
+				md_resolver_free(r);
+				break;
+			}
+			if (st == MD_OK && md_report_status(rep) != MD_ENOMEM) {
+				size_t k;
+
+				for (k = 0; k < md_report_count(rep); k++)
+					print_message("n=%ld %s %s\n", n, md_report_finding(rep, k)->id,
+					              md_report_finding(rep, k)->evidence
+					                  ? md_report_finding(rep, k)->evidence
+					                  : "");
+				fail_msg("case %zu n=%ld: allocation failed, status OK", c, n);
+			}
+			else
+				assert_int_equal(st, MD_ENOMEM);
+			md_report_free(rep);
+			md_resolver_free(r);
+			assert_true(n < 100000);
+		}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_classify_table),
 		cmocka_unit_test(test_check_table),
 		cmocka_unit_test(test_severities),
+		cmocka_unit_test(test_check_torture),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

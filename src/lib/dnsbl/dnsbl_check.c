@@ -58,6 +58,7 @@ struct dnsbl_run {
 	struct dnsbl_q *q;
 	size_t nq;
 	md_arena *arena;       /* the report's */
+	bool oom;              /* scratch memory ran out: the call says MD_ENOMEM */
 };
 
 static void store_result(void *ud, const md_dns_result *res)
@@ -105,6 +106,8 @@ static char *query_name(struct dnsbl_run *run, const struct dnsbl_list *e, const
 	} else {
 		name = md_arena_printf(run->arena, "%s.%s", value, e->zone);
 	}
+	if (name == NULL)
+		run->oom = true;
 	if (name == NULL || strlen(name) > MD_DOMAIN_MAX)
 		return NULL;
 	return name;
@@ -118,7 +121,7 @@ static const char *negative_entry(const struct dnsbl_run *run)
 	return run->ip.family == 6 ? "::ffff:127.0.0.1" : "127.0.0.1";
 }
 
-static const char *positive_entry(const struct dnsbl_run *run, const struct dnsbl_list *e)
+static const char *positive_entry(struct dnsbl_run *run, const struct dnsbl_list *e)
 {
 	md_ip ip;
 
@@ -130,6 +133,8 @@ static const char *positive_entry(const struct dnsbl_run *run, const struct dnsb
 
 		md_ip_str(&ip, buf, sizeof(buf));
 		s = md_arena_printf(run->arena, "::ffff:%s", buf);
+		if (s == NULL)
+			run->oom = true;
 		return s;
 	}
 	return e->test;
@@ -202,6 +207,8 @@ static char *txt_reason(struct dnsbl_run *run, const md_dns_result *r)
 		for (s = 0; s < r->rr[k].ntxt; s++)
 			md_buf_append(&b, r->rr[k].txt[s], r->rr[k].txtlen[s]);
 	}
+	if (b.err == MD_ENOMEM)
+		run->oom = true;
 	/* a reason longer than the cap is cut and marked, not dropped */
 	if (b.err == MD_ELIMIT) {
 		out = md_arena_printf(run->arena, "%.*s...", (int)(b.n > 3 ? b.n - 3 : b.n),
@@ -209,6 +216,8 @@ static char *txt_reason(struct dnsbl_run *run, const md_dns_result *r)
 	} else {
 		out = b.n > 0 ? md_arena_strndup(run->arena, b.p, b.n) : NULL;
 	}
+	if (out == NULL && b.n > 0)
+		run->oom = true;
 	md_buf_free(&b);
 	return out;
 }
@@ -246,6 +255,8 @@ static const char *answers_text(struct dnsbl_run *run, const struct dnsbl_q *q, 
 				                                     "meaning", md_json_cstr(meaning)));
 		}
 	out = md_arena_strndup(run->arena, b.p ? b.p : "", b.n);
+	if (out == NULL || b.err == MD_ENOMEM || mb.err == MD_ENOMEM)
+		run->oom = true;
 	md_buf_free(&b);
 	md_buf_free(&mb);
 	return out ? out : "";
@@ -528,6 +539,8 @@ static void unverified_finding(struct dnsbl_run *run)
 	                   "gone from your list file, or set \"selftest no\" for a list that "
 	                   "simply has no test entry.");
 	md_finding_add_ref(run->rep, f, "RFC 5782 section 5");
+	if (names.err == MD_ENOMEM || ev.err == MD_ENOMEM)
+		run->oom = true;
 	md_buf_free(&names);
 	md_buf_free(&ev);
 }
@@ -608,12 +621,14 @@ static md_status prepare(struct dnsbl_run *run)
 			continue;
 		}
 		if (e->selftest) {
+			const char *pos = positive_entry(run, e);
+
 			q->negname = query_name(run, e, negative_entry(run));
-			q->posname = query_name(run, e, positive_entry(run, e));
+			q->posname = pos ? query_name(run, e, pos) : NULL;
 		}
 	}
 	run->nq = n;
-	return md_report_status(run->rep);
+	return run->oom ? MD_ENOMEM : md_report_status(run->rep);
 }
 
 static void target_findings(struct dnsbl_run *run)
@@ -744,7 +759,7 @@ md_status md_check_dnsbl(md_resolver *res, const md_dnsbl_lists *lists, const ch
 			md_finding_set_title(rep, f, "%s is not listed on %zu of the %zu lists asked",
 			                     run.target, counts[2], run.nq);
 	}
-	st = md_report_status(rep);
+	st = run.oom ? MD_ENOMEM : md_report_status(rep);
 done:
 	md_free(run.q);
 	md_dnsbl_lists_free(own);

@@ -56,6 +56,7 @@ struct ptr_run {
 	const char *helo;
 	char helo_norm[MD_DOMAIN_MAX + 1];
 	const md_dns_result *helo_a, *helo_aaaa;
+	bool oom; /* a scratch buffer could not grow: the call says MD_ENOMEM */
 };
 
 static void store_result(void *ud, const md_dns_result *res)
@@ -236,6 +237,8 @@ static const struct ptr_name *check_forward(struct ptr_run *run, json_t *ptrs, m
 		                run->ip.family == 4 ? "A" : "AAAA", row[1],
 		                pn->confirms ? " (confirms)" : "");
 	}
+	if (ev.err == MD_ENOMEM)
+		run->oom = true;
 	if (run->nnames == 0) {
 		md_buf_free(&ev);
 		return NULL;
@@ -578,7 +581,7 @@ md_status md_check_ptr(md_resolver *res, const char *ip, const char *helo, md_re
 		                        judge->addrs);
 	}
 	check_helo(run);
-	st = md_report_status(rep);
+	st = run->oom ? MD_ENOMEM : md_report_status(rep);
 done:
 	md_free(run);
 	return st;
