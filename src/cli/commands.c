@@ -6,6 +6,8 @@
 
 const cli_command cli_commands[] = {
 	{"mx", "MX records of a domain, their hosts and addresses", cmd_mx, cmd_mx_usage},
+	{"ptr", "reverse DNS of a sending IP: PTR, forward confirmation, pool names, HELO", cmd_ptr, cmd_ptr_usage},
+	{"dnsbl", "is an IP or domain on DNS blocklists, what each answer means", cmd_dnsbl, cmd_dnsbl_usage},
 	{"dns", "ask one DNS question through maildiag's resolver (like dig)", cmd_dns, cmd_dns_usage},
 	{NULL, NULL, NULL, NULL},
 };
