@@ -20,6 +20,8 @@
 #include <maildiag/dmarc.h>
 #include <maildiag/arc.h>
 #include <maildiag/auth.h>
+#include <maildiag/ptr.h>
+#include <maildiag/dnsbl.h>
 
 #ifdef __cplusplus
 extern "C" {

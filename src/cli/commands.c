@@ -9,6 +9,8 @@ const cli_command cli_commands[] = {
 	{"dkim", "DKIM keys of a domain (with selector discovery), or verify a message's signatures", cmd_dkim, cmd_dkim_usage},
 	{"dmarc", "the DMARC record that applies to a domain, linted (RFC 9989 and RFC 7489)", cmd_dmarc, cmd_dmarc_usage},
 	{"auth", "SPF, DKIM, ARC and DMARC verdicts for a message (Authentication-Results)", cmd_auth, cmd_auth_usage},
+	{"ptr", "reverse DNS of a sending IP: PTR, forward confirmation, pool names, HELO", cmd_ptr, cmd_ptr_usage},
+	{"dnsbl", "is an IP or domain on DNS blocklists, what each answer means", cmd_dnsbl, cmd_dnsbl_usage},
 	{"dns", "ask one DNS question through maildiag's resolver (like dig)", cmd_dns, cmd_dns_usage},
 	{NULL, NULL, NULL, NULL},
 };
