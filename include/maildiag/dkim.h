@@ -119,6 +119,20 @@ typedef struct md_dkim_result md_dkim_result;
 MD_API md_status md_dkim_verify(md_resolver *res, const char *msg, size_t len,
                                 const md_dkim_verify_opts *opts, md_dkim_result **out);
 MD_API void md_dkim_result_free(md_dkim_result *r);
+
+/*
+ * A verifier for many messages: the same as md_dkim_verify() for each,
+ * but parsed public keys are remembered between messages (64 at most),
+ * which matters with OpenSSL 3 where parsing a key costs more than
+ * verifying with it. RES must outlive the verifier. NULL when out of
+ * memory or RES is NULL.
+ */
+typedef struct md_dkim_verifier md_dkim_verifier;
+MD_API md_dkim_verifier *md_dkim_verifier_new(md_resolver *res, const md_dkim_verify_opts *opts);
+MD_API md_status md_dkim_verifier_run(md_dkim_verifier *v, const char *msg, size_t len,
+                                      md_dkim_result **out);
+/* Accepts NULL. */
+MD_API void md_dkim_verifier_free(md_dkim_verifier *v);
 /* Number of DKIM-Signature fields examined, top-down order. */
 MD_API size_t md_dkim_result_count(const md_dkim_result *r);
 MD_API const md_dkim_sig_info *md_dkim_result_sig(const md_dkim_result *r, size_t i);
@@ -136,6 +150,16 @@ MD_API const char *md_dkim_result_from_domain(const md_dkim_result *r);
  * signature with its evidence), and trace lines.
  */
 MD_API md_status md_dkim_result_report(md_report *report, const md_dkim_result *r);
+
+/*
+ * Bulk verification: add the outcome for one message NAME ("file#3") to
+ * REPORT: a row of the "dkim_messages" table, an element of the JSON
+ * member "messages" (NDJSON output streams one per line), a "dkim.bulk"
+ * summary line, and one finding per signature that does not pass. Call
+ * once per message on the same report.
+ */
+MD_API md_status md_dkim_result_report_bulk(md_report *report, const char *name,
+                                            const md_dkim_result *r);
 
 /* --- key records of a domain --- */
 

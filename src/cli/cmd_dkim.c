@@ -24,7 +24,8 @@ const char cmd_dkim_usage[] =
 	"selectors common providers use (unless --no-common), and the RFC 8020 probe\n"
 	"of _domainkey.DOMAIN tells \"has keys\" from \"has none\".\n"
 	"\n"
-	"With --verify, every DKIM-Signature of MESSAGE (a file, or - for stdin) is\n"
+	"With --verify, every DKIM-Signature of MESSAGE (a file, an mbox, a directory\n"
+	"of messages, or - for stdin) is\n"
 	"verified (RFC 6376, RFC 8463 ed25519; rsa-sha1 is refused per RFC 8301);\n"
 	"a failure shows the body hash expected and computed, the canonicalised\n"
 	"header block and the likely cause. --now sets the time for t= and x=.\n"
@@ -95,45 +96,121 @@ static int parse_epoch(cli_opts *o, const char *v, long long *out)
 	return 0;
 }
 
+/* Verify every message of PATH (a file, an mbox, a directory or "-"):
+ * one message gives the full evidence; several give a row each. */
 static int verify(cli_opts *o, const char *path, long long now)
 {
-	char **bufs = NULL;
-	size_t *lens = NULL, n = 0;
 	md_dkim_verify_opts vo = {.now = now};
-	md_dkim_result *res = NULL;
-	md_resolver *r;
-	md_report *rep;
-	md_status st;
-	int code;
+	md_source *src = md_source_new(NULL);
+	md_source_item it;
+	md_resolver *r = NULL;
+	md_report *rep = NULL;
+	md_dkim_verifier *ver = NULL;
+	size_t n = 0, counts[7] = {0}, k;
+	int code = EXIT_USAGE;
+	char *first = NULL, name[1200];
+	size_t first_len = 0;
 
-	if (read_inputs(o, path, &bufs, &lens, &n) != 0) {
-		free_inputs(bufs, lens, n);
-		return EXIT_USAGE;
-	}
-	if (n != 1) {
-		cli_error(o, "%s: expected one message, found %zu", path, n);
-		free_inputs(bufs, lens, n);
-		return EXIT_USAGE;
+	if (src == NULL || md_source_add(src, path) != MD_OK) {
+		cli_error(o, "out of memory");
+		md_source_free(src);
+		return EXIT_INCOMPLETE;
 	}
 	r = cli_resolver(o);
-	if (r == NULL) {
-		free_inputs(bufs, lens, n);
-		return EXIT_USAGE;
-	}
 	rep = md_report_new("dkim", path);
-	st = rep ? md_dkim_verify(r, bufs[0], lens[0], &vo, &res) : MD_ENOMEM;
-	if (st == MD_OK)
-		st = md_dkim_result_report(rep, res);
-	if (st != MD_OK) {
-		cli_error(o, "%s: %s", path, md_status_str(st));
-		code = EXIT_INCOMPLETE;
-	} else {
-		code = cli_render(o, rep);
+	ver = r ? md_dkim_verifier_new(r, &vo) : NULL;
+	if (r == NULL || rep == NULL || ver == NULL)
+		goto out;
+	while (md_source_next(src, &it)) {
+		md_dkim_result *res = NULL;
+		md_status st;
+
+		if (it.status != MD_OK) {
+			cli_error(o, "%s: %s", it.file, it.error ? it.error : md_status_str(it.status));
+			goto out;
+		}
+		if (n == 0) {
+			/* keep the first: with one message it gets the full report */
+			first = malloc(it.len ? it.len : 1);
+			if (first == NULL)
+				goto nomem;
+			memcpy(first, it.data, it.len);
+			first_len = it.len;
+			if (it.index > 1)
+				snprintf(name, sizeof(name), "%s#%zu", it.file, it.index);
+			else
+				snprintf(name, sizeof(name), "%s", it.file);
+		}
+		n++;
+		if (n == 1)
+			continue;
+		if (n == 2) {
+			/* the first one, now that there are several */
+			st = md_dkim_verifier_run(ver, first, first_len, &res);
+			if (st != MD_OK)
+				goto fail;
+			counts[md_dkim_result_verdict(res)]++;
+			st = md_dkim_result_report_bulk(rep, name, res);
+			md_dkim_result_free(res);
+			res = NULL;
+			if (st != MD_OK)
+				goto fail;
+		}
+		if (it.index > 1)
+			snprintf(name, sizeof(name), "%s#%zu", it.file, it.index);
+		else
+			snprintf(name, sizeof(name), "%s", it.file);
+		st = md_dkim_verifier_run(ver, it.data, it.len, &res);
+		if (st == MD_OK) {
+			counts[md_dkim_result_verdict(res)]++;
+			st = md_dkim_result_report_bulk(rep, name, res);
+		}
+		md_dkim_result_free(res);
+		if (st != MD_OK) {
+		fail:
+			cli_error(o, "%s: %s", name, md_status_str(st));
+			code = EXIT_INCOMPLETE;
+			goto out;
+		}
 	}
-	md_dkim_result_free(res);
+	if (n == 0) {
+		cli_error(o, "%s: no message found", path);
+		goto out;
+	}
+	if (n == 1) {
+		md_dkim_result *res = NULL;
+		md_status st = md_dkim_verifier_run(ver, first, first_len, &res);
+
+		if (st == MD_OK)
+			st = md_dkim_result_report(rep, res);
+		md_dkim_result_free(res);
+		if (st != MD_OK) {
+			cli_error(o, "%s: %s", path, md_status_str(st));
+			code = EXIT_INCOMPLETE;
+			goto out;
+		}
+	} else {
+		char line[256];
+		size_t len = 0;
+
+		for (k = 0; k < 7; k++)
+			if (counts[k])
+				len += (size_t)snprintf(line + len, sizeof(line) - len, "%s%zu %s",
+				                        len ? ", " : "", counts[k],
+				                        md_dkim_verdict_name((md_dkim_verdict)k));
+		md_report_summary(rep, "messages", "%zu (%s)", n, line);
+	}
+	code = cli_render(o, rep);
+	goto out;
+nomem:
+	cli_error(o, "out of memory");
+	code = EXIT_INCOMPLETE;
+out:
+	free(first);
+	md_dkim_verifier_free(ver);
 	md_report_free(rep);
 	md_resolver_free(r);
-	free_inputs(bufs, lens, n);
+	md_source_free(src);
 	return code;
 }
 

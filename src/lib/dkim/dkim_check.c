@@ -324,7 +324,7 @@ static void lint_one(dcheck *k, cand *c, md_table *t, json_t *arr)
 		status = "invalid";
 		k->bad++;
 	}
-	e = dkim_key_from_dns(res, NULL, &ki, a);
+	e = dkim_key_from_dns(res, NULL, &ki, a, NULL);
 	if (ki.record == NULL) {
 		status = "invalid";
 		goto row;

@@ -8,6 +8,7 @@
  * ed25519-sha256 (RFC 8463 section 3): PureEd25519 over the SHA-256 hash of
  * the same block, i.e. EVP_DigestVerify with no digest on the 32 bytes.
  */
+#include <pthread.h>
 #include <string.h>
 
 #include <openssl/err.h>
@@ -99,9 +100,26 @@ void dkim_base64_encode(const uint8_t *p, size_t n, char *out)
 	out[k] = '\0';
 }
 
+/* The digests, fetched from the default provider once: with OpenSSL 3 the
+ * legacy EVP_sha256() makes every EVP_DigestInit fetch again under a lock,
+ * which costs more than hashing a short body. Read-only after init. */
+static pthread_once_t md_once = PTHREAD_ONCE_INIT;
+static const EVP_MD *md_sha256, *md_sha1;
+
+static void md_init(void)
+{
+	md_sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+	md_sha1 = EVP_MD_fetch(NULL, "SHA1", NULL);
+	if (md_sha256 == NULL)
+		md_sha256 = EVP_sha256();
+	if (md_sha1 == NULL)
+		md_sha1 = EVP_sha1();
+}
+
 const EVP_MD *dkim_alg_md(dkim_alg alg)
 {
-	return alg == DKIM_ALG_RSA_SHA1 ? EVP_sha1() : EVP_sha256();
+	pthread_once(&md_once, md_init);
+	return alg == DKIM_ALG_RSA_SHA1 ? md_sha1 : md_sha256;
 }
 
 const char *dkim_alg_name(dkim_alg alg)
@@ -130,7 +148,7 @@ int dkim_crypto_verify(EVP_PKEY *key, dkim_alg alg, const uint8_t *data, size_t 
 		uint8_t h[SHA256_DIGEST_LENGTH];
 
 		if (EVP_PKEY_get_base_id(key) != EVP_PKEY_ED25519 ||
-		    EVP_Digest(data, n, h, NULL, EVP_sha256(), NULL) != 1 ||
+		    EVP_Digest(data, n, h, NULL, dkim_alg_md(DKIM_ALG_ED25519_SHA256), NULL) != 1 ||
 		    EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, key) != 1)
 			goto done;
 		rc = EVP_DigestVerify(ctx, sig, siglen, h, sizeof(h)) == 1 ? 1 : 0;

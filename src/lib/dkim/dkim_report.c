@@ -37,7 +37,9 @@ static const dkim_reason *reason_by_id(const char *id)
 	return dkim_reason_get(DKIM_E_INTERNAL);
 }
 
-static json_t *sig_json(const md_dkim_sig_info *s)
+/* COMPACT (bulk output of a passing signature): without the header block
+ * and the key record, which only matter when something fails. */
+static json_t *sig_json(const md_dkim_sig_info *s, bool compact)
 {
 	json_t *o = json_object();
 
@@ -57,9 +59,9 @@ static json_t *sig_json(const md_dkim_sig_info *s)
 	NUM("body_length", s->body_length);
 	STR("body_hash_expected", s->body_hash_expected);
 	STR("body_hash_computed", s->body_hash_computed);
-	STR("header_block", s->header_block);
+	STR("header_block", compact ? NULL : s->header_block);
 	STR("key_name", s->key_name);
-	STR("key_record", s->key_record);
+	STR("key_record", compact ? NULL : s->key_record);
 	STR("key_type", s->key_type);
 	json_object_set_new(o, "key_bits", s->key_bits ? json_integer(s->key_bits) : json_null());
 	json_object_set_new(o, "key_testing", json_boolean(s->key_testing));
@@ -240,11 +242,70 @@ md_status md_dkim_result_report(md_report *rep, const md_dkim_result *r)
 		if (f && s->ref)
 			md_finding_add_ref(rep, f, s->ref);
 		warning_findings(rep, s, subj);
-		json_array_append_new(arr, sig_json(s));
+		json_array_append_new(arr, sig_json(s, false));
 	}
 	obj = json_pack("{s:s, s:o, s:o}", "result",
 	                md_dkim_verdict_name(md_dkim_result_verdict(r)), "from_domain",
 	                md_json_cstr(md_dkim_result_from_domain(r)), "signatures", arr);
 	md_report_set_json_value(rep, "dkim", obj);
+	return md_report_status(rep);
+}
+
+md_status md_dkim_result_report_bulk(md_report *rep, const char *name, const md_dkim_result *r)
+{
+	static const char *const cols[] = {"message", "result", "domain", "selector", "reason"};
+	json_t *data = md_report_data(rep), *arr, *sigs, *o;
+	md_table *t = NULL;
+	size_t i, n = md_dkim_result_count(r);
+	const md_dkim_sig_info *first = n ? md_dkim_result_sig(r, 0) : NULL;
+	md_dkim_verdict v = md_dkim_result_verdict(r);
+	const char *row[5];
+
+	for (i = 0; i < md_report_table_count(rep); i++)
+		if (strcmp(md_table_name(md_report_table(rep, i)), "dkim_messages") == 0)
+			t = (md_table *)md_report_table(rep, i);
+	if (t == NULL) {
+		t = md_report_add_table(rep, "dkim_messages", 5, cols);
+		md_report_set_stream_key(rep, "messages");
+		md_report_set_json_value(rep, "messages", json_array());
+	}
+	arr = json_object_get(data, "messages");
+	if (t == NULL || arr == NULL)
+		return MD_ENOMEM;
+	/* the passing signature, when there is one, names the message best */
+	for (i = 0; i < n; i++)
+		if (md_dkim_result_sig(r, i)->verdict == MD_DKIM_PASS)
+			first = md_dkim_result_sig(r, i);
+	row[0] = name;
+	row[1] = md_dkim_verdict_name(v);
+	row[2] = first ? first->domain : NULL;
+	row[3] = first ? first->selector : NULL;
+	row[4] = first ? (first->detail ? first->detail : first->reason) : "no DKIM-Signature";
+	md_table_add_row(rep, t, row);
+	sigs = json_array();
+	for (i = 0; i < n; i++) {
+		const md_dkim_sig_info *s = md_dkim_result_sig(r, i);
+
+		json_array_append_new(sigs, sig_json(s, s->verdict == MD_DKIM_PASS));
+		if (s->verdict != MD_DKIM_PASS) {
+			md_finding *f = md_report_add(rep, s->reason_id, severity_of(s),
+			                              MD_PILLAR_AUTHENTICATION, name,
+			                              "DKIM signature does not verify");
+
+			md_finding_set_title(rep, f, "%s: DKIM signature by %s (s=%s) %s: %s", name,
+			                     s->domain ? s->domain : "?", s->selector ? s->selector : "?",
+			                     md_dkim_verdict_name(s->verdict), s->reason);
+			if (s->cause_text)
+				md_finding_set_explanation(rep, f, "Likely cause: %s", s->cause_text);
+			if (s->verdict == MD_DKIM_TEMPERROR)
+				md_finding_set_could_not_check(f);
+			md_finding_add_ref(rep, f, s->ref);
+		}
+	}
+	o = json_pack("{s:s, s:s, s:o, s:o}", "message", name, "result", md_dkim_verdict_name(v),
+	              "from_domain", md_json_cstr(md_dkim_result_from_domain(r)), "signatures",
+	              sigs);
+	if (o == NULL || json_array_append_new(arr, o) != 0)
+		return MD_ENOMEM;
 	return md_report_status(rep);
 }

@@ -52,8 +52,64 @@ const char *md_dkim_cause_name(md_dkim_cause c)
 /* ------------------------------------------------------------------ */
 /* keys */
 
+void dkim_keycache_clear(dkim_keycache *kc)
+{
+	size_t i;
+
+	if (kc == NULL)
+		return;
+	for (i = 0; i < kc->n; i++) {
+		md_free(kc->e[i].record);
+		EVP_PKEY_free(kc->e[i].pkey);
+	}
+	kc->n = kc->next = 0;
+}
+
+/* The key for RECORD from the cache, or parsed (and remembered). */
+static EVP_PKEY *cached_pkey(dkim_keycache *kc, const dkim_key *key, const char *record,
+                             size_t len, unsigned *bits, dkim_err *err)
+{
+	dkim_keycache_entry *e;
+	EVP_PKEY *pk;
+	char *copy;
+	size_t i;
+
+	if (kc != NULL)
+		for (i = 0; i < kc->n; i++)
+			if (kc->e[i].len == len && memcmp(kc->e[i].record, record, len) == 0 &&
+			    EVP_PKEY_up_ref(kc->e[i].pkey) == 1) {
+				*bits = kc->e[i].bits;
+				*err = DKIM_OK;
+				return kc->e[i].pkey;
+			}
+	pk = dkim_pkey_load(key, bits, err);
+	if (pk == NULL || kc == NULL)
+		return pk;
+	/* remember it, replacing the oldest entry when full; when memory is
+	 * short the key is simply not remembered */
+	copy = md_malloc(len ? len : 1);
+	if (copy == NULL || EVP_PKEY_up_ref(pk) != 1) {
+		md_free(copy);
+		return pk;
+	}
+	memcpy(copy, record, len);
+	if (kc->n < DKIM_KEY_CACHE) {
+		e = &kc->e[kc->n++];
+	} else {
+		e = &kc->e[kc->next];
+		md_free(e->record);
+		EVP_PKEY_free(e->pkey);
+		kc->next = (kc->next + 1) % DKIM_KEY_CACHE;
+	}
+	e->record = copy;
+	e->len = len;
+	e->pkey = pk;
+	e->bits = *bits;
+	return pk;
+}
+
 dkim_err dkim_key_from_dns(const md_dns_result *res, const dkim_sig *sig, dkim_keyinfo *ki,
-                           md_arena *a)
+                           md_arena *a, dkim_keycache *kc)
 {
 	size_t i;
 	dkim_err first = DKIM_OK;
@@ -105,7 +161,7 @@ dkim_err dkim_key_from_dns(const md_dns_result *res, const dkim_sig *sig, dkim_k
 				e = DKIM_E_KEY_T_STRICT;
 		}
 		if (e == DKIM_OK) {
-			ki->pkey = dkim_pkey_load(&key, &ki->bits, &e);
+			ki->pkey = cached_pkey(kc, &key, rec, txt.n, &ki->bits, &e);
 			ki->key = key;
 			ki->record = rec;
 		}
@@ -292,7 +348,7 @@ void dkim_eval_sig(dkim_ctx *cx, const dkim_sig *sig, const dkim_field *self,
 		return;
 	}
 	/* the key */
-	ev->err = dkim_key_from_dns(keyres, sig, &ev->key, cx->arena);
+	ev->err = dkim_key_from_dns(keyres, sig, &ev->key, cx->arena, cx->keys);
 	if (ev->err != DKIM_OK)
 		return;
 	/* the body */
@@ -604,7 +660,7 @@ md_status dkim_ctx_init(dkim_ctx *cx, const dkim_msg *m, md_arena *a, int64_t no
 }
 
 md_status dkim_verify_msg(md_resolver *res, const dkim_msg *mp, const md_dkim_verify_opts *opts,
-                          md_dkim_result **out)
+                          dkim_keycache *kc, md_dkim_result **out)
 {
 	md_dkim_result *r;
 	const dkim_msg *m = mp;
@@ -627,6 +683,7 @@ md_status dkim_verify_msg(md_resolver *res, const dkim_msg *mp, const md_dkim_ve
 		cx.skew = opts->skew;
 	cx.no_evidence = opts && opts->no_evidence;
 	cx.diagnose = !(opts && opts->no_evidence);
+	cx.keys = kc;
 	r->from_domain = dkim_msg_from_domain(m, r->arena);
 
 	for (i = 0; i < m->nf; i++)
@@ -683,6 +740,51 @@ fail:
 	return st;
 }
 
+struct md_dkim_verifier {
+	md_resolver *res;
+	md_dkim_verify_opts opts;
+	dkim_keycache keys;
+};
+
+md_dkim_verifier *md_dkim_verifier_new(md_resolver *res, const md_dkim_verify_opts *opts)
+{
+	md_dkim_verifier *v;
+
+	if (res == NULL)
+		return NULL;
+	v = md_calloc(1, sizeof(*v));
+	if (v == NULL)
+		return NULL;
+	v->res = res;
+	if (opts != NULL)
+		v->opts = *opts;
+	return v;
+}
+
+void md_dkim_verifier_free(md_dkim_verifier *v)
+{
+	if (v == NULL)
+		return;
+	dkim_keycache_clear(&v->keys);
+	md_free(v);
+}
+
+md_status md_dkim_verifier_run(md_dkim_verifier *v, const char *msg, size_t len,
+                               md_dkim_result **out)
+{
+	dkim_msg m;
+	md_status st;
+
+	if (v == NULL || msg == NULL || out == NULL)
+		return MD_EINVAL;
+	*out = NULL;
+	st = dkim_msg_parse(&m, msg, len);
+	if (st == MD_OK)
+		st = dkim_verify_msg(v->res, &m, &v->opts, &v->keys, out);
+	dkim_msg_free(&m);
+	return st;
+}
+
 md_status md_dkim_verify(md_resolver *res, const char *msg, size_t len,
                          const md_dkim_verify_opts *opts, md_dkim_result **out)
 {
@@ -694,7 +796,7 @@ md_status md_dkim_verify(md_resolver *res, const char *msg, size_t len,
 	*out = NULL;
 	st = dkim_msg_parse(&m, msg, len);
 	if (st == MD_OK)
-		st = dkim_verify_msg(res, &m, opts, out);
+		st = dkim_verify_msg(res, &m, opts, NULL, out);
 	dkim_msg_free(&m);
 	return st;
 }

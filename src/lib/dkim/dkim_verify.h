@@ -27,6 +27,25 @@ typedef struct dkim_bh_cache {
 
 typedef struct dkim_ctx dkim_ctx;
 
+/* Parsed public keys remembered across messages by a verifier: parsing a
+ * SubjectPublicKeyInfo with OpenSSL 3's decoders costs more than the RSA
+ * verification itself. Keyed by the exact record text. */
+#define DKIM_KEY_CACHE 64
+
+typedef struct dkim_keycache_entry {
+	char *record;
+	size_t len;
+	EVP_PKEY *pkey;
+	unsigned bits;
+} dkim_keycache_entry;
+
+typedef struct dkim_keycache {
+	dkim_keycache_entry e[DKIM_KEY_CACHE];
+	size_t n, next;
+} dkim_keycache;
+
+void dkim_keycache_clear(dkim_keycache *kc);
+
 /* Builds the data the signature covers (DKIM: h= fields + itself; ARC-Seal:
  * the ARC sets). */
 typedef md_status (*dkim_block_fn)(dkim_ctx *cx, const dkim_sig *sig, const dkim_field *self,
@@ -41,6 +60,7 @@ struct dkim_ctx {
 	bool diagnose;
 	dkim_block_fn build_block;
 	void *ud; /* for build_block */
+	dkim_keycache *keys; /* may be NULL */
 	dkim_bh_cache bh[DKIM_BH_CACHE];
 	size_t nbh;
 };
@@ -79,12 +99,12 @@ void dkim_eval_free(dkim_eval *ev);
 /* Turn a TXT answer into a usable key for SIG (SIG may be NULL: only the
  * record is checked). */
 dkim_err dkim_key_from_dns(const md_dns_result *res, const dkim_sig *sig, dkim_keyinfo *ki,
-                           md_arena *a);
+                           md_arena *a, dkim_keycache *kc);
 
 /* md_dkim_verify() on a message already split (auth verifies DKIM, ARC
  * and DMARC on one parse). */
 md_status dkim_verify_msg(md_resolver *res, const dkim_msg *m, const md_dkim_verify_opts *opts,
-                          md_dkim_result **out);
+                          dkim_keycache *kc, md_dkim_result **out);
 
 /* The RFC5322.From domain: lower case, NULL unless exactly one From with
  * one mailbox. */

@@ -374,7 +374,7 @@ md_status md_auth_check(md_resolver *res, const char *msg, size_t len, const md_
 	} else {
 		do_spf(res, r);
 	}
-	st = dkim_verify_msg(res, &m, &dko, &r->dkim);
+	st = dkim_verify_msg(res, &m, &dko, NULL, &r->dkim);
 	if (st == MD_OK)
 		st = arc_verify_msg(res, &m, now, &r->arc);
 	if (st != MD_OK)
