@@ -52,6 +52,8 @@ trap 'rm -rf "$tmp"' EXIT
 printf 'DKIM-Signature: v=1; a=rsa-sha256; d=dkimtest.example.org; s=good; h=from; bh=AAAA; b=AAAA\r\nDKIM-Signature: v=1; a=rsa-sha256; d=other.example.org; s=nope; h=from; bh=AAAA; b=AAAA\r\nFrom: a@dkimtest.example.org\r\n\r\nhi\r\n' >"$tmp/m.eml"
 out=$("$MAILDIAG" dkim dkimtest.example.org --from-message "$tmp/m.eml" --no-common $Z --format json)
 t_eq "from message: selectors" "$(jq -c '[.selectors[] | [.selector, .source, .status]]' <<<"$out")" '[["good","message","ok"]]'
+out=$("$MAILDIAG" dkim dkimtest.example.org --from-message tests/dkim/data/bounce-rfc822-headers.eml --no-common $Z --format json)
+t_eq "from a bounce's enclosed headers" "$(jq -c '[.selectors[] | [.selector, .source]]' <<<"$out")" '[["k1024","message"]]'
 cat >"$tmp/r.xml" <<'XML'
 <?xml version="1.0"?>
 <feedback><record><auth_results>

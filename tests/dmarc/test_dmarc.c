@@ -8,6 +8,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -162,6 +164,52 @@ static void test_evaluate_alloc_failures(void **state)
 	assert_true(ok > 0 && nomem > 0);
 }
 
+/* maildiag auth on the bundled example with the Nth allocation failing:
+ * SPF input, DKIM, ARC and DMARC all see failures; MD_OK or MD_ENOMEM. */
+static void test_auth_alloc_failures(void **state)
+{
+	const char *root = getenv("MD_SOURCE_ROOT");
+	char path[4096], err[256];
+	static char msg[65536];
+	size_t len;
+	FILE *f;
+	long n;
+	int ok = 0, nomem = 0;
+
+	(void)state;
+	if (root == NULL)
+		skip();
+	snprintf(path, sizeof(path), "%s/examples/messages/list-footer.eml", root);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	len = fread(msg, 1, sizeof(msg), f);
+	fclose(f);
+	for (n = 0; n < 3000; n += (n < 600 ? 1 : 37)) {
+		md_resolver *r = md_resolver_fixture_new();
+		md_auth_result *res = NULL;
+		md_report *rep = NULL;
+		md_auth_opts o = {.ip = "192.0.2.25", .spf_result = "pass", .spf_domain = "lists.auth-example.org"};
+		md_status st;
+
+		snprintf(path, sizeof(path), "%s/examples/zones", root);
+		assert_int_equal(md_resolver_fixture_load_dir(r, path, err, sizeof(err)), MD_OK);
+		md_alloc_fail_after(n);
+		st = md_auth_check(r, msg, len, &o, &res, err, sizeof(err));
+		if (st == MD_OK && (rep = md_report_new("auth", "t")) != NULL)
+			(void)md_auth_result_report(rep, res);
+		md_alloc_fail_after(-1);
+		assert_true(st == MD_OK || st == MD_ENOMEM);
+		if (st == MD_OK)
+			ok++;
+		else
+			nomem++;
+		md_report_free(rep);
+		md_auth_result_free(res);
+		md_resolver_free(r);
+	}
+	assert_true(ok > 0 && nomem > 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -170,6 +218,7 @@ int main(void)
 		cmocka_unit_test(test_walk_names),
 		cmocka_unit_test(test_org_psl),
 		cmocka_unit_test(test_evaluate_alloc_failures),
+		cmocka_unit_test(test_auth_alloc_failures),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

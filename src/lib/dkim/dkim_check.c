@@ -17,6 +17,7 @@
 #include <archive.h>
 #include <expat.h>
 #include <maildiag/dkim.h>
+#include <maildiag/mime.h>
 
 #include "core/alloc.h"
 #include "core/arena.h"
@@ -84,25 +85,34 @@ static void add_cand(dcheck *k, const char *sel, size_t len, unsigned src, const
 
 /* --- selectors from messages --- */
 
+/* DKIM-Signature fields anywhere in the message: its own header, and the
+ * headers of enclosed messages (a bounce carries the original as
+ * message/rfc822 or text/rfc822-headers). */
 static void from_message(dcheck *k, const char *msg, size_t len)
 {
-	dkim_msg m;
-	size_t i;
+	md_message *m = NULL;
+	const md_mime_part *p;
 
-	if (dkim_msg_parse(&m, msg, len) != MD_OK) {
-		dkim_msg_free(&m);
+	if (md_message_parse(msg, len, NULL, &m) != MD_OK) {
+		md_message_free(m);
 		return;
 	}
-	for (i = 0; i < m.nf; i++) {
-		dkim_sig sig;
+	for (p = md_message_root(m); p != NULL; p = md_part_next(p)) {
+		const md_fields *h = md_part_headers(p);
+		size_t i;
 
-		if (!md_str_ieq_c(m.f[i].name, "DKIM-Signature"))
-			continue;
-		dkim_sig_parse(&sig, DKIM_KIND_SIGNATURE, m.f[i].value.p, m.f[i].value.n);
-		if (sig.d.p && sig.s.p && md_str_ieq_c(sig.d, k->domain))
-			add_cand(k, sig.s.p, sig.s.n, SRC_MESSAGE, NULL);
+		for (i = 0; i < md_fields_count(h); i++) {
+			const md_header *f = md_fields_at(h, i);
+			dkim_sig sig;
+
+			if (strcasecmp(f->name, "DKIM-Signature") != 0)
+				continue;
+			dkim_sig_parse(&sig, DKIM_KIND_SIGNATURE, f->raw_value, f->raw_value_len);
+			if (sig.d.p && sig.s.p && md_str_ieq_c(sig.d, k->domain))
+				add_cand(k, sig.s.p, sig.s.n, SRC_MESSAGE, NULL);
+		}
 	}
-	dkim_msg_free(&m);
+	md_message_free(m);
 }
 
 /* --- selectors from DMARC aggregate reports --- */
