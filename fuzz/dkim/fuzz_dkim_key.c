@@ -20,8 +20,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	dkim_key_parse(&key, (const char *)data, size);
 	if (key.err_offset > size)
 		__builtin_trap();
-	if (key.p.p != NULL && (key.p.p < (const char *)data ||
-	                        key.p.p + key.p.n > (const char *)data + size))
+	if (key.p.p != NULL &&
+	    (key.p.p < (const char *)data || key.p.p + key.p.n > (const char *)data + size))
 		__builtin_trap();
 	if (key.err == DKIM_OK) {
 		pk = dkim_pkey_load(&key, &bits, &err);

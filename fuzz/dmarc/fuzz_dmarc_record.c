@@ -25,8 +25,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (rec->problems[i].offset > size)
 			__builtin_trap();
 	for (i = 0; i < rec->nrua; i++)
-		if (rec->rua[i].domain.p && rec->rua[i].domain.p + rec->rua[i].domain.n >
-		                                (const char *)data + size)
+		if (rec->rua[i].domain.p &&
+		    rec->rua[i].domain.p + rec->rua[i].domain.n > (const char *)data + size)
 			__builtin_trap();
 	(void)dmarc_record_usable(rec, MD_DMARC_RFC9989);
 	(void)dmarc_record_usable(rec, MD_DMARC_RFC7489);

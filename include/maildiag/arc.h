@@ -45,8 +45,8 @@ typedef struct md_arc_info {
 	                             (RFC 8617 section 5.2 step 7), 0 = none */
 	const char *sealer;       /* d= of the newest ARC-Seal */
 	const char *sealer_selector;
-	const char *latest_aar;   /* ARC-Authentication-Results of instance N */
-	const char *detail;       /* more precise text, or NULL */
+	const char *latest_aar; /* ARC-Authentication-Results of instance N */
+	const char *detail;     /* more precise text, or NULL */
 } md_arc_info;
 
 typedef struct md_arc_verify_opts {

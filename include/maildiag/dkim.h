@@ -64,27 +64,27 @@ MD_API const char *md_dkim_cause_name(md_dkim_cause c);
  */
 typedef struct md_dkim_sig_info {
 	md_dkim_verdict verdict;
-	const char *reason_id;     /* stable id: "dkim.pass", "dkim.body_hash_mismatch" */
-	const char *reason;        /* one sentence */
-	const char *detail;        /* more precise text, or NULL */
-	const char *ref;           /* RFC section */
-	const char *domain;        /* d= */
-	const char *selector;      /* s= */
-	const char *identity;      /* i= (or "@" d= when absent) */
-	const char *algorithm;     /* a= as written */
-	const char *canonicalization; /* "relaxed/simple" */
-	const char *signed_headers;/* h= as written (whitespace removed) */
-	long long signed_at;       /* t= */
-	long long expires_at;      /* x= */
-	long long body_length;     /* l= */
+	const char *reason_id;          /* stable id: "dkim.pass", "dkim.body_hash_mismatch" */
+	const char *reason;             /* one sentence */
+	const char *detail;             /* more precise text, or NULL */
+	const char *ref;                /* RFC section */
+	const char *domain;             /* d= */
+	const char *selector;           /* s= */
+	const char *identity;           /* i= (or "@" d= when absent) */
+	const char *algorithm;          /* a= as written */
+	const char *canonicalization;   /* "relaxed/simple" */
+	const char *signed_headers;     /* h= as written (whitespace removed) */
+	long long signed_at;            /* t= */
+	long long expires_at;           /* x= */
+	long long body_length;          /* l= */
 	const char *body_hash_expected; /* bh= */
 	const char *body_hash_computed; /* base64 of our hash, NULL if not computed */
-	const char *header_block;  /* the canonicalised header data hashed */
-	const char *key_name;      /* SELECTOR._domainkey.DOMAIN */
-	const char *key_record;    /* the TXT record as found */
-	const char *key_type;      /* "rsa", "ed25519" */
-	unsigned key_bits;         /* 0 when unknown */
-	bool key_testing;          /* t=y on the key */
+	const char *header_block;       /* the canonicalised header data hashed */
+	const char *key_name;           /* SELECTOR._domainkey.DOMAIN */
+	const char *key_record;         /* the TXT record as found */
+	const char *key_type;           /* "rsa", "ed25519" */
+	unsigned key_bits;              /* 0 when unknown */
+	bool key_testing;               /* t=y on the key */
 	md_dkim_cause cause;
 	const char *cause_text;    /* the likely cause, for a person */
 	long long appended_bytes;  /* bytes appended after signing, or -1 */
@@ -93,7 +93,7 @@ typedef struct md_dkim_sig_info {
 	/* Warnings that do not change the verdict, e.g. "l= lets anyone
 	 * append content". One per line. NULL when none. */
 	const char *warnings;
-	bool from_oversigned;      /* h= names From more times than it occurs */
+	bool from_oversigned;        /* h= names From more times than it occurs */
 	long long body_canon_length; /* canonical body length now, or -1 */
 } md_dkim_sig_info;
 
@@ -187,8 +187,8 @@ typedef struct md_dkim_check_opts {
  * "selectors" (array of objects) and "discovery". Returns MD_OK when the
  * check ran (problems are findings), MD_EINVAL for a bad domain, MD_ENOMEM.
  */
-MD_API md_status md_check_dkim(md_resolver *res, const char *domain,
-                               const md_dkim_check_opts *opts, md_report *report);
+MD_API md_status md_check_dkim(md_resolver *res, const char *domain, const md_dkim_check_opts *opts,
+                               md_report *report);
 
 /*
  * The table of selectors common providers use (Google "google", Microsoft

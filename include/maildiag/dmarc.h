@@ -33,7 +33,7 @@ typedef enum md_dmarc_reading {
 
 /* RFC 8601 / RFC 9989 section 4.8 results. */
 typedef enum md_dmarc_verdict {
-	MD_DMARC_NONE = 0,      /* no policy record applies */
+	MD_DMARC_NONE = 0, /* no policy record applies */
 	MD_DMARC_PASS = 1,
 	MD_DMARC_FAIL = 2,
 	MD_DMARC_TEMPERROR = 3, /* a DNS question could not be answered */
@@ -57,49 +57,49 @@ MD_API md_status md_dmarc_reading_parse(const char *s, md_dmarc_reading *out);
  * domain, with whether it authenticated. */
 typedef struct md_dmarc_ident {
 	const char *domain;
-	bool pass;          /* DKIM result pass / SPF result pass */
-	const char *result; /* RFC 8601 word for the evidence ("pass", "fail") */
+	bool pass;            /* DKIM result pass / SPF result pass */
+	const char *result;   /* RFC 8601 word for the evidence ("pass", "fail") */
 	const char *selector; /* DKIM s= (reports only), or NULL */
 } md_dmarc_ident;
 
 typedef struct md_dmarc_input {
-	const char *from_domain;     /* RFC5322.From domain */
-	const md_dmarc_ident *dkim;  /* every DKIM signature's result */
+	const char *from_domain;    /* RFC5322.From domain */
+	const md_dmarc_ident *dkim; /* every DKIM signature's result */
 	size_t ndkim;
-	const md_dmarc_ident *spf;   /* SPF result, or NULL when not checked */
+	const md_dmarc_ident *spf; /* SPF result, or NULL when not checked */
 	md_dmarc_reading reading;
 } md_dmarc_input;
 
 /* One identifier's alignment with the author domain. */
 typedef struct md_dmarc_alignment {
-	const char *method;   /* "dkim" or "spf" */
-	const char *domain;   /* the identifier's domain */
+	const char *method; /* "dkim" or "spf" */
+	const char *domain; /* the identifier's domain */
 	const char *org_domain;
-	bool pass;            /* the identifier authenticated */
-	bool aligned;         /* its domain aligns in the record's mode */
-	bool strict;          /* alignment mode was strict */
-	const char *result;   /* the identifier's own result word */
+	bool pass;          /* the identifier authenticated */
+	bool aligned;       /* its domain aligns in the record's mode */
+	bool strict;        /* alignment mode was strict */
+	const char *result; /* the identifier's own result word */
 } md_dmarc_alignment;
 
 /* The outcome of md_dmarc_evaluate(); strings owned by it. */
 typedef struct md_dmarc_outcome {
 	md_dmarc_verdict verdict;
-	md_dmarc_policy disposition;   /* what the receiver applies (none on pass) */
-	md_dmarc_policy requested;     /* the policy the record asks for */
-	const char *policy_tag;        /* "p", "sp" or "np": which tag applied */
+	md_dmarc_policy disposition; /* what the receiver applies (none on pass) */
+	md_dmarc_policy requested;   /* the policy the record asks for */
+	const char *policy_tag;      /* "p", "sp" or "np": which tag applied */
 	const char *from_domain;
-	const char *policy_domain;     /* where the record was found, or NULL */
-	const char *record;            /* the record text, or NULL */
-	const char *org_domain;        /* organisational domain of From (this reading) */
-	const char *org_domain_psl;    /* by the public suffix list */
-	const char *org_domain_walk;   /* by the RFC 9989 tree walk */
+	const char *policy_domain;   /* where the record was found, or NULL */
+	const char *record;          /* the record text, or NULL */
+	const char *org_domain;      /* organisational domain of From (this reading) */
+	const char *org_domain_psl;  /* by the public suffix list */
+	const char *org_domain_walk; /* by the RFC 9989 tree walk */
 	bool adkim_strict, aspf_strict;
-	bool testing;                  /* t=y (RFC 9989) */
-	int pct;                       /* pct= (RFC 7489), 100 when absent */
-	bool from_exists;              /* false when the From domain is NXDOMAIN */
+	bool testing;                    /* t=y (RFC 9989) */
+	int pct;                         /* pct= (RFC 7489), 100 when absent */
+	bool from_exists;                /* false when the From domain is NXDOMAIN */
 	const md_dmarc_alignment *align; /* every identifier considered */
 	size_t nalign;
-	const char *reason;            /* one sentence on the verdict */
+	const char *reason; /* one sentence on the verdict */
 	md_dmarc_reading reading;
 } md_dmarc_outcome;
 

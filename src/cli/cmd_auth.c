@@ -11,30 +11,30 @@
 #include "cli.h"
 
 const char cmd_auth_usage[] =
-	"usage: maildiag auth MESSAGE (--ip IP | --trust-received) [--helo NAME]\n"
-	"                     [--mail-from ADDR] [--reading 9989|7489]\n"
-	"                     [--authserv-id ID] [--spf RESULT] [--now EPOCH]\n"
-	"                     [--format header|text|json|ndjson|csv] [options]\n"
-	"\n"
-	"Authenticate MESSAGE (a file, or - for stdin) as a receiver would: SPF for\n"
-	"the client IP, HELO and MAIL FROM (default: the top Return-Path field),\n"
-	"every DKIM signature (with the body hashes and the likely cause when one\n"
-	"fails), the ARC chain (RFC 8617) and DMARC alignment and policy (RFC 9989,\n"
-	"or RFC 7489 with --reading 7489).\n"
-	"\n"
-	"  --ip IP            the SMTP client's address\n"
-	"  --trust-received   take the client IP and HELO from the top Received field\n"
-	"  --helo NAME        the EHLO/HELO name\n"
-	"  --mail-from ADDR   the MAIL FROM address (\"\" for the null sender)\n"
-	"  --spf RESULT       use this SPF result (pass, fail, ...) instead of checking\n"
-	"  --authserv-id ID   the authserv-id of the header field (default maildiag)\n"
-	"  --now EPOCH        the time for DKIM t= and x= (default now)\n"
-	"  --format header    print only the Authentication-Results field, ready to\n"
-	"                     prepend to the message\n"
-	"\n"
-	"Example:\n"
-	"  maildiag auth examples/messages/list-footer.eml --ip 192.0.2.25 \\\n"
-	"      --dns-fixture examples/zones\n";
+    "usage: maildiag auth MESSAGE (--ip IP | --trust-received) [--helo NAME]\n"
+    "                     [--mail-from ADDR] [--reading 9989|7489]\n"
+    "                     [--authserv-id ID] [--spf RESULT] [--now EPOCH]\n"
+    "                     [--format header|text|json|ndjson|csv] [options]\n"
+    "\n"
+    "Authenticate MESSAGE (a file, or - for stdin) as a receiver would: SPF for\n"
+    "the client IP, HELO and MAIL FROM (default: the top Return-Path field),\n"
+    "every DKIM signature (with the body hashes and the likely cause when one\n"
+    "fails), the ARC chain (RFC 8617) and DMARC alignment and policy (RFC 9989,\n"
+    "or RFC 7489 with --reading 7489).\n"
+    "\n"
+    "  --ip IP            the SMTP client's address\n"
+    "  --trust-received   take the client IP and HELO from the top Received field\n"
+    "  --helo NAME        the EHLO/HELO name\n"
+    "  --mail-from ADDR   the MAIL FROM address (\"\" for the null sender)\n"
+    "  --spf RESULT       use this SPF result (pass, fail, ...) instead of checking\n"
+    "  --authserv-id ID   the authserv-id of the header field (default maildiag)\n"
+    "  --now EPOCH        the time for DKIM t= and x= (default now)\n"
+    "  --format header    print only the Authentication-Results field, ready to\n"
+    "                     prepend to the message\n"
+    "\n"
+    "Example:\n"
+    "  maildiag auth examples/messages/list-footer.eml --ip 192.0.2.25 \\\n"
+    "      --dns-fixture examples/zones\n";
 
 int cmd_auth(cli_opts *o, int argc, char **argv)
 {
@@ -56,7 +56,8 @@ int cmd_auth(cli_opts *o, int argc, char **argv)
 		int c;
 
 		/* --format header is this command's own */
-		if ((strcmp(a, "--format") == 0 && i + 1 < argc && strcmp(argv[i + 1], "header") == 0) ||
+		if ((strcmp(a, "--format") == 0 && i + 1 < argc &&
+		     strcmp(argv[i + 1], "header") == 0) ||
 		    strcmp(a, "--format=header") == 0) {
 			header = true;
 			if (a[8] == '\0')
@@ -106,15 +107,19 @@ int cmd_auth(cli_opts *o, int argc, char **argv)
 			} else if (strcmp(a, "--authserv-id") == 0) {
 				ao.authserv_id = v;
 			} else if (strcmp(a, "--spf") == 0) {
-				static const char *const ok[] = {"none", "neutral", "pass", "fail",
-				                                 "softfail", "temperror", "permerror"};
+				static const char *const ok[] = {
+				    "none",     "neutral",   "pass",     "fail",
+				    "softfail", "temperror", "permerror"};
 				size_t k;
 
 				for (k = 0; k < 7 && strcmp(ok[k], v) != 0; k++)
 					;
 				if (k == 7) {
-					cli_error(o, "--spf %s: use none, neutral, pass, fail, softfail, "
-					             "temperror or permerror", v);
+					cli_error(
+					    o,
+					    "--spf %s: use none, neutral, pass, fail, softfail, "
+					    "temperror or permerror",
+					    v);
 					return EXIT_USAGE;
 				}
 				ao.spf_result = v;
@@ -133,7 +138,8 @@ int cmd_auth(cli_opts *o, int argc, char **argv)
 		if (cli_unknown_option(o, a))
 			return EXIT_USAGE;
 		if (path != NULL) {
-			cli_error(o, "%s: unexpected argument (usage: maildiag auth MESSAGE --ip IP)", a);
+			cli_error(
+			    o, "%s: unexpected argument (usage: maildiag auth MESSAGE --ip IP)", a);
 			return EXIT_USAGE;
 		}
 		path = a;

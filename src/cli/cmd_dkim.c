@@ -9,30 +9,30 @@
 #include "cli.h"
 
 const char cmd_dkim_usage[] =
-	"usage: maildiag dkim DOMAIN [--selector S]... [--from-message FILE]...\n"
-	"                     [--from-report FILE]... [--no-common] [options]\n"
-	"       maildiag dkim --verify MESSAGE [--now EPOCH] [options]\n"
-	"\n"
-	"Check the DKIM keys of DOMAIN: each selector's record at\n"
-	"SELECTOR._domainkey.DOMAIN parsed and linted (missing or revoked key, key\n"
-	"type, RSA size, t=y testing, h=/s= restrictions, syntax errors with their\n"
-	"position, a CNAME to a provider that does not resolve).\n"
-	"\n"
-	"Without --selector the selectors are discovered: from the DKIM-Signature\n"
-	"fields of messages or bounces you sent (--from-message), from DMARC\n"
-	"aggregate reports (--from-report, XML or gzip/zip), from a list of the\n"
-	"selectors common providers use (unless --no-common), and the RFC 8020 probe\n"
-	"of _domainkey.DOMAIN tells \"has keys\" from \"has none\".\n"
-	"\n"
-	"With --verify, every DKIM-Signature of MESSAGE (a file, an mbox, a directory\n"
-	"of messages, or - for stdin) is\n"
-	"verified (RFC 6376, RFC 8463 ed25519; rsa-sha1 is refused per RFC 8301);\n"
-	"a failure shows the body hash expected and computed, the canonicalised\n"
-	"header block and the likely cause. --now sets the time for t= and x=.\n"
-	"\n"
-	"Examples:\n"
-	"  maildiag dkim example.org --selector rsa2048 --dns-fixture examples/zones\n"
-	"  maildiag dkim --verify examples/messages/list-footer.eml --dns-fixture examples/zones\n";
+    "usage: maildiag dkim DOMAIN [--selector S]... [--from-message FILE]...\n"
+    "                     [--from-report FILE]... [--no-common] [options]\n"
+    "       maildiag dkim --verify MESSAGE [--now EPOCH] [options]\n"
+    "\n"
+    "Check the DKIM keys of DOMAIN: each selector's record at\n"
+    "SELECTOR._domainkey.DOMAIN parsed and linted (missing or revoked key, key\n"
+    "type, RSA size, t=y testing, h=/s= restrictions, syntax errors with their\n"
+    "position, a CNAME to a provider that does not resolve).\n"
+    "\n"
+    "Without --selector the selectors are discovered: from the DKIM-Signature\n"
+    "fields of messages or bounces you sent (--from-message), from DMARC\n"
+    "aggregate reports (--from-report, XML or gzip/zip), from a list of the\n"
+    "selectors common providers use (unless --no-common), and the RFC 8020 probe\n"
+    "of _domainkey.DOMAIN tells \"has keys\" from \"has none\".\n"
+    "\n"
+    "With --verify, every DKIM-Signature of MESSAGE (a file, an mbox, a directory\n"
+    "of messages, or - for stdin) is\n"
+    "verified (RFC 6376, RFC 8463 ed25519; rsa-sha1 is refused per RFC 8301);\n"
+    "a failure shows the body hash expected and computed, the canonicalised\n"
+    "header block and the likely cause. --now sets the time for t= and x=.\n"
+    "\n"
+    "Examples:\n"
+    "  maildiag dkim example.org --selector rsa2048 --dns-fixture examples/zones\n"
+    "  maildiag dkim --verify examples/messages/list-footer.eml --dns-fixture examples/zones\n";
 
 /* Read every message of PATH (a file, mbox or "-") into the arrays. */
 static int read_inputs(cli_opts *o, const char *path, char ***bufs, size_t **lens, size_t *n)
@@ -51,7 +51,8 @@ static int read_inputs(cli_opts *o, const char *path, char ***bufs, size_t **len
 		size_t *nl;
 
 		if (it.status != MD_OK) {
-			cli_error(o, "%s: %s", it.file, it.error ? it.error : md_status_str(it.status));
+			cli_error(o, "%s: %s", it.file,
+			          it.error ? it.error : md_status_str(it.status));
 			rc = -1;
 			break;
 		}
@@ -61,7 +62,8 @@ static int read_inputs(cli_opts *o, const char *path, char ***bufs, size_t **len
 			*bufs = nb;
 		if (nl != NULL)
 			*lens = nl;
-		if (nb == NULL || nl == NULL || ((*bufs)[*n] = malloc(it.len ? it.len : 1)) == NULL) {
+		if (nb == NULL || nl == NULL ||
+		    ((*bufs)[*n] = malloc(it.len ? it.len : 1)) == NULL) {
 			cli_error(o, "out of memory");
 			rc = -1;
 			break;
@@ -126,7 +128,8 @@ static int verify(cli_opts *o, const char *path, long long now)
 		md_status st;
 
 		if (it.status != MD_OK) {
-			cli_error(o, "%s: %s", it.file, it.error ? it.error : md_status_str(it.status));
+			cli_error(o, "%s: %s", it.file,
+			          it.error ? it.error : md_status_str(it.status));
 			goto out;
 		}
 		if (n == 0) {

@@ -7,21 +7,21 @@
 #include "cli.h"
 
 const char cmd_dmarc_usage[] =
-	"usage: maildiag dmarc DOMAIN [--reading 9989|7489] [options]\n"
-	"\n"
-	"Check the DMARC record that applies to DOMAIN: found at the domain or\n"
-	"inherited from its organisational domain (RFC 9989 DNS tree walk, and the\n"
-	"public suffix list for RFC 7489 receivers; both are named when they\n"
-	"differ); p, sp, np, psd, t, adkim, aspf, rua, ruf, fo parsed; pct, rf and\n"
-	"ri flagged as removed by RFC 9989; several records; syntax errors with\n"
-	"their position; external report destinations checked for their\n"
-	"DOMAIN._report._dmarc.DEST authorisation. A domain still at p=none gets\n"
-	"the safe path to quarantine and reject as its fix.\n"
-	"\n"
-	"  --reading 9989|7489   which DMARC to judge by (default 9989, DMARCbis)\n"
-	"\n"
-	"Example:\n"
-	"  maildiag dmarc auth-example.net --dns-fixture examples/zones\n";
+    "usage: maildiag dmarc DOMAIN [--reading 9989|7489] [options]\n"
+    "\n"
+    "Check the DMARC record that applies to DOMAIN: found at the domain or\n"
+    "inherited from its organisational domain (RFC 9989 DNS tree walk, and the\n"
+    "public suffix list for RFC 7489 receivers; both are named when they\n"
+    "differ); p, sp, np, psd, t, adkim, aspf, rua, ruf, fo parsed; pct, rf and\n"
+    "ri flagged as removed by RFC 9989; several records; syntax errors with\n"
+    "their position; external report destinations checked for their\n"
+    "DOMAIN._report._dmarc.DEST authorisation. A domain still at p=none gets\n"
+    "the safe path to quarantine and reject as its fix.\n"
+    "\n"
+    "  --reading 9989|7489   which DMARC to judge by (default 9989, DMARCbis)\n"
+    "\n"
+    "Example:\n"
+    "  maildiag dmarc auth-example.net --dns-fixture examples/zones\n";
 
 int cmd_dmarc(cli_opts *o, int argc, char **argv)
 {
@@ -40,7 +40,8 @@ int cmd_dmarc(cli_opts *o, int argc, char **argv)
 		if (c > 0)
 			continue;
 		if (strcmp(argv[i], "--reading") == 0 || strncmp(argv[i], "--reading=", 10) == 0) {
-			const char *v = argv[i][9] == '=' ? argv[i] + 10 : (i + 1 < argc ? argv[++i] : NULL);
+			const char *v =
+			    argv[i][9] == '=' ? argv[i] + 10 : (i + 1 < argc ? argv[++i] : NULL);
 
 			if (v == NULL || md_dmarc_reading_parse(v, &co.reading) != MD_OK) {
 				cli_error(o, "--reading %s: use 9989 or 7489", v ? v : "");
@@ -55,7 +56,8 @@ int cmd_dmarc(cli_opts *o, int argc, char **argv)
 		if (cli_unknown_option(o, argv[i]))
 			return EXIT_USAGE;
 		if (domain != NULL) {
-			cli_error(o, "%s: unexpected argument (usage: maildiag dmarc DOMAIN)", argv[i]);
+			cli_error(o, "%s: unexpected argument (usage: maildiag dmarc DOMAIN)",
+			          argv[i]);
 			return EXIT_USAGE;
 		}
 		domain = argv[i];

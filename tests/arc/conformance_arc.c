@@ -28,7 +28,8 @@ static yaml_node_t *map_get(yaml_document_t *d, yaml_node_t *map, const char *ke
 	for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
 		yaml_node_t *k = yaml_document_get_node(d, p->key);
 
-		if (k && k->type == YAML_SCALAR_NODE && strcmp((char *)k->data.scalar.value, key) == 0)
+		if (k && k->type == YAML_SCALAR_NODE &&
+		    strcmp((char *)k->data.scalar.value, key) == 0)
 			return yaml_document_get_node(d, p->value);
 	}
 	return NULL;
@@ -91,7 +92,8 @@ int main(int argc, char **argv)
 
 			/* a key given twice: the later test wins (as YAML loaders do) */
 			for (q = p + 1; q < tests->data.mapping.pairs.top; q++)
-				if (strcmp(scalar(yaml_document_get_node(&doc, q->key)), scalar(name)) == 0)
+				if (strcmp(scalar(yaml_document_get_node(&doc, q->key)),
+				           scalar(name)) == 0)
 					dup = true;
 			if (dup) {
 				md_resolver_free(r);
@@ -127,8 +129,9 @@ int main(int argc, char **argv)
 				} else {
 					failed++;
 					printf("FAIL %s: got %s (%s%s%s), want %s\n", scalar(name),
-					       md_arc_verdict_name(in->verdict), in->reason ? in->reason : "",
-					       in->detail ? ": " : "", in->detail ? in->detail : "", wantl);
+					       md_arc_verdict_name(in->verdict),
+					       in->reason ? in->reason : "", in->detail ? ": " : "",
+					       in->detail ? in->detail : "", wantl);
 				}
 			}
 			md_arc_result_free(res);

@@ -59,7 +59,8 @@ static int load_value(md_resolver *r, const char *name, json_t *v, int mode)
 
 	if (json_is_string(v)) {
 		if (strcmp(json_string_value(v), "TIMEOUT") == 0)
-			return md_resolver_fixture_fault(r, name, 0, MD_DNS_TIMEOUT) == MD_OK ? 0 : -1;
+			return md_resolver_fixture_fault(r, name, 0, MD_DNS_TIMEOUT) == MD_OK ? 0
+			                                                                      : -1;
 		return jz_add_txt(r, name, json_string_value(v));
 	}
 	if (json_is_array(v)) {
@@ -81,11 +82,14 @@ static int load_value(md_resolver *r, const char *name, json_t *v, int mode)
 		const char *type;
 		json_t *val;
 
-		json_object_foreach(v, type, val) {
+		json_object_foreach(v, type, val)
+		{
 			if (strcmp(type, "A") == 0) {
 				if (json_is_array(val)) {
 					for (i = 0; i < json_array_size(val); i++)
-						if (add_a(r, name, json_string_value(json_array_get(val, i))))
+						if (add_a(
+						        r, name,
+						        json_string_value(json_array_get(val, i))))
 							return -1;
 				} else if (add_a(r, name, json_string_value(val))) {
 					return -1;
@@ -107,7 +111,8 @@ int jz_load(md_resolver *r, json_t *obj, int mode)
 
 	if (obj == NULL)
 		return 0;
-	json_object_foreach(obj, name, v) {
+	json_object_foreach(obj, name, v)
+	{
 		if (load_value(r, name, v, mode) != 0) {
 			fprintf(stderr, "jsonzone: cannot load %s\n", name);
 			return -1;

@@ -52,13 +52,16 @@ int main(int argc, char **argv)
 	cases = json_object_get(man, "cases");
 	vt = json_integer_value(json_object_get(man, "verify_time"));
 	if (json_is_string(json_object_get(man, "dns"))) {
-		snprintf(path, sizeof(path), "%s/%s", dir, json_string_value(json_object_get(man, "dns")));
+		snprintf(path, sizeof(path), "%s/%s", dir,
+		         json_string_value(json_object_get(man, "dns")));
 		shared = json_load_file(path, 0, &jerr);
 	}
-	json_array_foreach(cases, idx, c) {
+	json_array_foreach(cases, idx, c)
+	{
 		const char *id = json_string_value(json_object_get(c, "id"));
 		const char *expect = json_string_value(json_object_get(c, "expect"));
-		json_t *sigs = json_object_get(c, "signatures"), *accept = json_object_get(c, "accept");
+		json_t *sigs = json_object_get(c, "signatures"),
+		       *accept = json_object_get(c, "accept");
 		bool informational = json_is_true(json_object_get(c, "informational"));
 		md_resolver *r = md_resolver_fixture_new();
 		md_dkim_verify_opts opts = {.now = vt};
@@ -75,7 +78,8 @@ int main(int argc, char **argv)
 		json_object_update(merged, json_object_get(c, "dns_override"));
 		jz_load(r, merged, JZ_LIST_IS_STRINGS);
 		json_decref(merged);
-		snprintf(path, sizeof(path), "%s/%s", dir, json_string_value(json_object_get(c, "file")));
+		snprintf(path, sizeof(path), "%s/%s", dir,
+		         json_string_value(json_object_get(c, "file")));
 		msg = jz_read_file(path, &len);
 		if (msg == NULL || md_dkim_verify(r, msg, len, &opts, &res) != MD_OK) {
 			printf("ERROR %s: cannot verify %s\n", id, path);
@@ -93,13 +97,14 @@ int main(int argc, char **argv)
 
 			if (want && ((strcmp(want, "pass") == 0) != (s->verdict == MD_DKIM_PASS)))
 				ok = false;
-			snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%s(%s)", i ? "," : "",
-			         md_dkim_verdict_name(s->verdict), s->reason_id);
+			snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%s(%s)",
+			         i ? "," : "", md_dkim_verdict_name(s->verdict), s->reason_id);
 		}
 		overall = md_dkim_verdict_name(md_dkim_result_verdict(res));
 		if (json_is_array(accept)) {
 			for (i = 0; i < json_array_size(accept); i++)
-				if (strcmp(json_string_value(json_array_get(accept, i)), overall) == 0)
+				if (strcmp(json_string_value(json_array_get(accept, i)), overall) ==
+				    0)
 					in_accept = true;
 		} else {
 			in_accept = strcmp(overall, expect) == 0;

@@ -25,33 +25,69 @@ static const struct {
 	const char *in;
 	dkim_err want;
 } sig_cases[] = {
-	{"minimal", DKIM_KIND_SIGNATURE, "v=1; a=rsa-sha256; d=example.org; s=s; h=from; bh=AA==; b=AA==", DKIM_OK},
-	{"ed25519 folded", DKIM_KIND_SIGNATURE, "v=1;\r\n a=ed25519-sha256; c=relaxed/relaxed;\r\n d=example.org; s=s;\r\n h=From : To; bh=AA==; b=A\r\n A==", DKIM_OK},
-	{"no v", DKIM_KIND_SIGNATURE, "a=rsa-sha256; d=example.org; s=s; h=from; bh=AA==; b=AA==", DKIM_E_SIG_MISSING_TAG},
-	{"v=2", DKIM_KIND_SIGNATURE, "v=2; a=rsa-sha256; d=example.org; s=s; h=from; bh=AA==; b=AA==", DKIM_E_SIG_VERSION},
-	{"no bh", DKIM_KIND_SIGNATURE, "v=1; a=rsa-sha256; d=example.org; s=s; h=from; b=AA==", DKIM_E_SIG_MISSING_TAG},
-	{"sha1", DKIM_KIND_SIGNATURE, "v=1; a=rsa-sha1; d=example.org; s=s; h=from; bh=AA==; b=AA==", DKIM_E_SIG_SHA1},
-	{"sha512", DKIM_KIND_SIGNATURE, "v=1; a=rsa-sha512; d=example.org; s=s; h=from; bh=AA==; b=AA==", DKIM_E_SIG_ALG_UNKNOWN},
-	{"c=future", DKIM_KIND_SIGNATURE, "v=1; a=rsa-sha256; c=future; d=example.org; s=s; h=from; bh=AA==; b=AA==", DKIM_E_SIG_CANON_UNKNOWN},
-	{"q=http", DKIM_KIND_SIGNATURE, "v=1; a=rsa-sha256; q=http/well-known; d=example.org; s=s; h=from; bh=AA==; b=AA==", DKIM_E_SIG_QUERY_UNKNOWN},
-	{"q list", DKIM_KIND_SIGNATURE, "v=1; a=rsa-sha256; q=http:dns/txt; d=example.org; s=s; h=from; bh=AA==; b=AA==", DKIM_OK},
-	{"from not signed", DKIM_KIND_SIGNATURE, "v=1; a=rsa-sha256; d=example.org; s=s; h=to:subject; bh=AA==; b=AA==", DKIM_E_SIG_FROM_UNSIGNED},
-	{"i outside d", DKIM_KIND_SIGNATURE, "v=1; a=rsa-sha256; d=example.org; i=a@example.net; s=s; h=from; bh=AA==; b=AA==", DKIM_E_SIG_IDENTITY},
-	{"i subdomain", DKIM_KIND_SIGNATURE, "v=1; a=rsa-sha256; d=example.org; i=a@mail.EXAMPLE.org; s=s; h=from; bh=AA==; b=AA==", DKIM_OK},
-	{"i suffix trick", DKIM_KIND_SIGNATURE, "v=1; a=rsa-sha256; d=example.org; i=a@badexample.org; s=s; h=from; bh=AA==; b=AA==", DKIM_E_SIG_IDENTITY},
-	{"x before t", DKIM_KIND_SIGNATURE, "v=1; a=rsa-sha256; d=example.org; s=s; h=from; t=200; x=100; bh=AA==; b=AA==", DKIM_E_SIG_X_BEFORE_T},
-	{"bad l", DKIM_KIND_SIGNATURE, "v=1; a=rsa-sha256; d=example.org; s=s; h=from; l=12a; bh=AA==; b=AA==", DKIM_E_SIG_BAD_NUMBER},
-	{"dup tag", DKIM_KIND_SIGNATURE, "v=1; a=rsa-sha256; d=example.org; d=example.org; s=s; h=from; bh=AA==; b=AA==", DKIM_E_SIG_DUPLICATE_TAG},
-	{"empty tag", DKIM_KIND_SIGNATURE, "v=1;; a=rsa-sha256; d=example.org; s=s; h=from; bh=AA==; b=AA==", DKIM_E_SIG_SYNTAX},
-	{"bad d", DKIM_KIND_SIGNATURE, "v=1; a=rsa-sha256; d=example...; s=s; h=from; bh=AA==; b=AA==", DKIM_E_SIG_BAD_DOMAIN},
-	{"ams", DKIM_KIND_AMS, "i=1; a=rsa-sha256; d=example.org; s=s; h=; bh=AA==; b=AA==", DKIM_OK},
-	{"ams no i", DKIM_KIND_AMS, "a=rsa-sha256; d=example.org; s=s; h=from; bh=AA==; b=AA==", DKIM_E_SIG_MISSING_TAG},
-	{"ams i=0", DKIM_KIND_AMS, "i=0; a=rsa-sha256; d=example.org; s=s; h=from; bh=AA==; b=AA==", DKIM_E_SIG_BAD_NUMBER},
-	{"ams i=51", DKIM_KIND_AMS, "i=51; a=rsa-sha256; d=example.org; s=s; h=from; bh=AA==; b=AA==", DKIM_E_SIG_BAD_NUMBER},
-	{"seal", DKIM_KIND_SEAL, "i=2; a=rsa-sha256; cv=pass; d=example.org; s=s; b=AA==", DKIM_OK},
-	{"seal with h", DKIM_KIND_SEAL, "i=1; a=rsa-sha256; cv=none; d=example.org; s=s; h=from; b=AA==", DKIM_E_SIG_SYNTAX},
-	{"seal bad cv", DKIM_KIND_SEAL, "i=1; a=rsa-sha256; cv=maybe; d=example.org; s=s; b=AA==", DKIM_E_SIG_SYNTAX},
-	{"seal no cv", DKIM_KIND_SEAL, "i=1; a=rsa-sha256; d=example.org; s=s; b=AA==", DKIM_E_SIG_MISSING_TAG},
+    {"minimal", DKIM_KIND_SIGNATURE,
+     "v=1; a=rsa-sha256; d=example.org; s=s; h=from; bh=AA==; b=AA==", DKIM_OK},
+    {"ed25519 folded", DKIM_KIND_SIGNATURE,
+     "v=1;\r\n a=ed25519-sha256; c=relaxed/relaxed;\r\n d=example.org; s=s;\r\n h=From : To; "
+     "bh=AA==; b=A\r\n A==",
+     DKIM_OK},
+    {"no v", DKIM_KIND_SIGNATURE,
+     "a=rsa-sha256; d=example.org; s=s; h=from; bh=AA==; b=AA==", DKIM_E_SIG_MISSING_TAG},
+    {"v=2", DKIM_KIND_SIGNATURE,
+     "v=2; a=rsa-sha256; d=example.org; s=s; h=from; bh=AA==; b=AA==", DKIM_E_SIG_VERSION},
+    {"no bh", DKIM_KIND_SIGNATURE,
+     "v=1; a=rsa-sha256; d=example.org; s=s; h=from; b=AA==", DKIM_E_SIG_MISSING_TAG},
+    {"sha1", DKIM_KIND_SIGNATURE,
+     "v=1; a=rsa-sha1; d=example.org; s=s; h=from; bh=AA==; b=AA==", DKIM_E_SIG_SHA1},
+    {"sha512", DKIM_KIND_SIGNATURE,
+     "v=1; a=rsa-sha512; d=example.org; s=s; h=from; bh=AA==; b=AA==", DKIM_E_SIG_ALG_UNKNOWN},
+    {"c=future", DKIM_KIND_SIGNATURE,
+     "v=1; a=rsa-sha256; c=future; d=example.org; s=s; h=from; bh=AA==; b=AA==",
+     DKIM_E_SIG_CANON_UNKNOWN},
+    {"q=http", DKIM_KIND_SIGNATURE,
+     "v=1; a=rsa-sha256; q=http/well-known; d=example.org; s=s; h=from; bh=AA==; b=AA==",
+     DKIM_E_SIG_QUERY_UNKNOWN},
+    {"q list", DKIM_KIND_SIGNATURE,
+     "v=1; a=rsa-sha256; q=http:dns/txt; d=example.org; s=s; h=from; bh=AA==; b=AA==", DKIM_OK},
+    {"from not signed", DKIM_KIND_SIGNATURE,
+     "v=1; a=rsa-sha256; d=example.org; s=s; h=to:subject; bh=AA==; b=AA==",
+     DKIM_E_SIG_FROM_UNSIGNED},
+    {"i outside d", DKIM_KIND_SIGNATURE,
+     "v=1; a=rsa-sha256; d=example.org; i=a@example.net; s=s; h=from; bh=AA==; b=AA==",
+     DKIM_E_SIG_IDENTITY},
+    {"i subdomain", DKIM_KIND_SIGNATURE,
+     "v=1; a=rsa-sha256; d=example.org; i=a@mail.EXAMPLE.org; s=s; h=from; bh=AA==; b=AA==",
+     DKIM_OK},
+    {"i suffix trick", DKIM_KIND_SIGNATURE,
+     "v=1; a=rsa-sha256; d=example.org; i=a@badexample.org; s=s; h=from; bh=AA==; b=AA==",
+     DKIM_E_SIG_IDENTITY},
+    {"x before t", DKIM_KIND_SIGNATURE,
+     "v=1; a=rsa-sha256; d=example.org; s=s; h=from; t=200; x=100; bh=AA==; b=AA==",
+     DKIM_E_SIG_X_BEFORE_T},
+    {"bad l", DKIM_KIND_SIGNATURE,
+     "v=1; a=rsa-sha256; d=example.org; s=s; h=from; l=12a; bh=AA==; b=AA==",
+     DKIM_E_SIG_BAD_NUMBER},
+    {"dup tag", DKIM_KIND_SIGNATURE,
+     "v=1; a=rsa-sha256; d=example.org; d=example.org; s=s; h=from; bh=AA==; b=AA==",
+     DKIM_E_SIG_DUPLICATE_TAG},
+    {"empty tag", DKIM_KIND_SIGNATURE,
+     "v=1;; a=rsa-sha256; d=example.org; s=s; h=from; bh=AA==; b=AA==", DKIM_E_SIG_SYNTAX},
+    {"bad d", DKIM_KIND_SIGNATURE,
+     "v=1; a=rsa-sha256; d=example...; s=s; h=from; bh=AA==; b=AA==", DKIM_E_SIG_BAD_DOMAIN},
+    {"ams", DKIM_KIND_AMS, "i=1; a=rsa-sha256; d=example.org; s=s; h=; bh=AA==; b=AA==", DKIM_OK},
+    {"ams no i", DKIM_KIND_AMS,
+     "a=rsa-sha256; d=example.org; s=s; h=from; bh=AA==; b=AA==", DKIM_E_SIG_MISSING_TAG},
+    {"ams i=0", DKIM_KIND_AMS,
+     "i=0; a=rsa-sha256; d=example.org; s=s; h=from; bh=AA==; b=AA==", DKIM_E_SIG_BAD_NUMBER},
+    {"ams i=51", DKIM_KIND_AMS,
+     "i=51; a=rsa-sha256; d=example.org; s=s; h=from; bh=AA==; b=AA==", DKIM_E_SIG_BAD_NUMBER},
+    {"seal", DKIM_KIND_SEAL, "i=2; a=rsa-sha256; cv=pass; d=example.org; s=s; b=AA==", DKIM_OK},
+    {"seal with h", DKIM_KIND_SEAL,
+     "i=1; a=rsa-sha256; cv=none; d=example.org; s=s; h=from; b=AA==", DKIM_E_SIG_SYNTAX},
+    {"seal bad cv", DKIM_KIND_SEAL,
+     "i=1; a=rsa-sha256; cv=maybe; d=example.org; s=s; b=AA==", DKIM_E_SIG_SYNTAX},
+    {"seal no cv", DKIM_KIND_SEAL,
+     "i=1; a=rsa-sha256; d=example.org; s=s; b=AA==", DKIM_E_SIG_MISSING_TAG},
 };
 
 static void test_sig_parse(void **state)
@@ -64,7 +100,8 @@ static void test_sig_parse(void **state)
 
 		dkim_sig_parse(&sig, sig_cases[i].kind, sig_cases[i].in, strlen(sig_cases[i].in));
 		if (sig.err != sig_cases[i].want)
-			fail_msg("%s: got %s, want %s", sig_cases[i].name, dkim_reason_get(sig.err)->id,
+			fail_msg("%s: got %s, want %s", sig_cases[i].name,
+			         dkim_reason_get(sig.err)->id,
 			         dkim_reason_get(sig_cases[i].want)->id);
 	}
 }
@@ -93,17 +130,17 @@ static const struct {
 	dkim_err want;
 	bool revoked, testing, strict, ed;
 } key_cases[] = {
-	{"v=DKIM1; k=rsa; p=AAAA", DKIM_OK, false, false, false, false},
-	{"p=AAAA", DKIM_OK, false, false, false, false},
-	{"v=DKIM1; k=ed25519; p=AAAA", DKIM_OK, false, false, false, true},
-	{"v=DKIM1; p=", DKIM_E_KEY_REVOKED, true, false, false, false},
-	{"v=DKIM1; t=y:s; p=AAAA", DKIM_OK, false, true, true, false},
-	{"v=DKIM2; p=AAAA", DKIM_E_KEY_VERSION, false, false, false, false},
-	{"v=DKIM1; k=dsa; p=AAAA", DKIM_E_KEY_K_UNKNOWN, false, false, false, false},
-	{"v=DKIM1; s=tlsrpt; p=AAAA", DKIM_E_KEY_SERVICE, false, false, false, false},
-	{"v=DKIM1; s=tlsrpt:email; p=AAAA", DKIM_OK, false, false, false, false},
-	{"v=DKIM1; k=rsa", DKIM_E_KEY_SYNTAX, false, false, false, false},
-	{"v=DKIM1; k=rsa; p=AAAA; 9=x", DKIM_E_KEY_SYNTAX, false, false, false, false},
+    {"v=DKIM1; k=rsa; p=AAAA", DKIM_OK, false, false, false, false},
+    {"p=AAAA", DKIM_OK, false, false, false, false},
+    {"v=DKIM1; k=ed25519; p=AAAA", DKIM_OK, false, false, false, true},
+    {"v=DKIM1; p=", DKIM_E_KEY_REVOKED, true, false, false, false},
+    {"v=DKIM1; t=y:s; p=AAAA", DKIM_OK, false, true, true, false},
+    {"v=DKIM2; p=AAAA", DKIM_E_KEY_VERSION, false, false, false, false},
+    {"v=DKIM1; k=dsa; p=AAAA", DKIM_E_KEY_K_UNKNOWN, false, false, false, false},
+    {"v=DKIM1; s=tlsrpt; p=AAAA", DKIM_E_KEY_SERVICE, false, false, false, false},
+    {"v=DKIM1; s=tlsrpt:email; p=AAAA", DKIM_OK, false, false, false, false},
+    {"v=DKIM1; k=rsa", DKIM_E_KEY_SYNTAX, false, false, false, false},
+    {"v=DKIM1; k=rsa; p=AAAA; 9=x", DKIM_E_KEY_SYNTAX, false, false, false, false},
 };
 
 static void test_key_parse(void **state)
@@ -140,15 +177,15 @@ static const struct {
 	long want; /* -1: invalid */
 	const char *out;
 } b64_cases[] = {
-	{"", 0, ""},
-	{"Zm9v", 3, "foo"},
-	{"Zm9vYg==", 4, "foob"},
-	{"Zm9v\r\n YmE=", 5, "fooba"},
-	{"Zm9vYg", 4, "foob"}, /* missing padding tolerated */
-	{"Zm9vY", -1, NULL},
-	{"Zm9v!", -1, NULL},
-	{"Zm==9v", -1, NULL},
-	{"Z===", -1, NULL},
+    {"", 0, ""},
+    {"Zm9v", 3, "foo"},
+    {"Zm9vYg==", 4, "foob"},
+    {"Zm9v\r\n YmE=", 5, "fooba"},
+    {"Zm9vYg", 4, "foob"}, /* missing padding tolerated */
+    {"Zm9vY", -1, NULL},
+    {"Zm9v!", -1, NULL},
+    {"Zm==9v", -1, NULL},
+    {"Z===", -1, NULL},
 };
 
 static void test_base64(void **state)
@@ -158,7 +195,8 @@ static void test_base64(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(b64_cases) / sizeof(b64_cases[0]); i++) {
 		uint8_t out[64];
-		long n = dkim_base64_decode(b64_cases[i].in, strlen(b64_cases[i].in), out, sizeof(out));
+		long n =
+		    dkim_base64_decode(b64_cases[i].in, strlen(b64_cases[i].in), out, sizeof(out));
 
 		if (n != b64_cases[i].want)
 			fail_msg("%s: got %ld, want %ld", b64_cases[i].in, n, b64_cases[i].want);
@@ -181,15 +219,15 @@ static const struct {
 	bool crlf;
 	const char *want;
 } hdr_cases[] = {
-	{DKIM_CANON_RELAXED, "A: X\r\n", NULL, true, "a:X\r\n"},
-	{DKIM_CANON_RELAXED, "B : Y\t\r\n\tZ  \r\n", NULL, true, "b:Y Z\r\n"},
-	{DKIM_CANON_SIMPLE, "B : Y\t\r\n\tZ  \r\n", NULL, true, "B : Y\t\r\n\tZ  \r\n"},
-	{DKIM_CANON_RELAXED, "Subject:   \r\n", NULL, true, "subject:\r\n"},
-	{DKIM_CANON_RELAXED, "DKIM-Signature: a=x; b=abc\r\n def; c=y\r\n", "abc\r\n def", false,
-	 "dkim-signature:a=x; b=; c=y"},
-	{DKIM_CANON_SIMPLE, "DKIM-Signature: a=x; b=abc\r\n def ; c=y\r\n", "abc\r\n def", false,
-	 "DKIM-Signature: a=x; b=; c=y"},
-	{DKIM_CANON_SIMPLE, "DKIM-Signature: a=x; b= abc\r\n", "abc", false, "DKIM-Signature: a=x; b="},
+    {DKIM_CANON_RELAXED, "A: X\r\n", NULL, true, "a:X\r\n"},
+    {DKIM_CANON_RELAXED, "B : Y\t\r\n\tZ  \r\n", NULL, true, "b:Y Z\r\n"},
+    {DKIM_CANON_SIMPLE, "B : Y\t\r\n\tZ  \r\n", NULL, true, "B : Y\t\r\n\tZ  \r\n"},
+    {DKIM_CANON_RELAXED, "Subject:   \r\n", NULL, true, "subject:\r\n"},
+    {DKIM_CANON_RELAXED, "DKIM-Signature: a=x; b=abc\r\n def; c=y\r\n", "abc\r\n def", false,
+     "dkim-signature:a=x; b=; c=y"},
+    {DKIM_CANON_SIMPLE, "DKIM-Signature: a=x; b=abc\r\n def ; c=y\r\n", "abc\r\n def", false,
+     "DKIM-Signature: a=x; b=; c=y"},
+    {DKIM_CANON_SIMPLE, "DKIM-Signature: a=x; b= abc\r\n", "abc", false, "DKIM-Signature: a=x; b="},
 };
 
 static void test_canon_header(void **state)
@@ -206,7 +244,8 @@ static void test_canon_header(void **state)
 			bv.n = strlen(hdr_cases[i].b);
 		}
 		md_buf_init(&b, 4096);
-		assert_int_equal(dkim_canon_header(&b, hdr_cases[i].c, raw, bv, hdr_cases[i].crlf), MD_OK);
+		assert_int_equal(dkim_canon_header(&b, hdr_cases[i].c, raw, bv, hdr_cases[i].crlf),
+		                 MD_OK);
 		if (strcmp(b.p, hdr_cases[i].want) != 0)
 			fail_msg("case %zu: got [%s], want [%s]", i, b.p, hdr_cases[i].want);
 		md_buf_free(&b);
@@ -222,16 +261,16 @@ static const struct {
 	dkim_canon c;
 	const char *in, *want;
 } body_cases[] = {
-	/* RFC 6376 section 3.4.6 */
-	{DKIM_CANON_RELAXED, " C \r\nD \t E\r\n\r\n\r\n", " C\r\nD E\r\n"},
-	{DKIM_CANON_SIMPLE, " C \r\nD \t E\r\n\r\n\r\n", " C \r\nD \t E\r\n"},
-	{DKIM_CANON_SIMPLE, "", "\r\n"},
-	{DKIM_CANON_RELAXED, "", ""},
-	{DKIM_CANON_SIMPLE, "\r\n\r\n", "\r\n"},
-	{DKIM_CANON_RELAXED, "  \r\n\t\r\n", ""},
-	{DKIM_CANON_RELAXED, "a\r\n \r\nb", "a\r\n\r\nb\r\n"},
-	{DKIM_CANON_SIMPLE, "no newline", "no newline\r\n"},
-	{DKIM_CANON_RELAXED, "x\ry \r\n", "x\ry\r\n"},
+    /* RFC 6376 section 3.4.6 */
+    {DKIM_CANON_RELAXED, " C \r\nD \t E\r\n\r\n\r\n", " C\r\nD E\r\n"},
+    {DKIM_CANON_SIMPLE, " C \r\nD \t E\r\n\r\n\r\n", " C \r\nD \t E\r\n"},
+    {DKIM_CANON_SIMPLE, "", "\r\n"},
+    {DKIM_CANON_RELAXED, "", ""},
+    {DKIM_CANON_SIMPLE, "\r\n\r\n", "\r\n"},
+    {DKIM_CANON_RELAXED, "  \r\n\t\r\n", ""},
+    {DKIM_CANON_RELAXED, "a\r\n \r\nb", "a\r\n\r\nb\r\n"},
+    {DKIM_CANON_SIMPLE, "no newline", "no newline\r\n"},
+    {DKIM_CANON_RELAXED, "x\ry \r\n", "x\ry\r\n"},
 };
 
 static void test_canon_body(void **state)
@@ -245,7 +284,8 @@ static void test_canon_body(void **state)
 
 		md_buf_init(&b, 4096);
 		md_buf_append(&b, "", 0);
-		n = dkim_canon_body(body_cases[i].c, body_cases[i].in, strlen(body_cases[i].in), collect, &b);
+		n = dkim_canon_body(body_cases[i].c, body_cases[i].in, strlen(body_cases[i].in),
+		                    collect, &b);
 		if (strcmp(b.p, body_cases[i].want) != 0)
 			fail_msg("case %zu: got [%s], want [%s]", i, b.p, body_cases[i].want);
 		assert_int_equal(n, strlen(body_cases[i].want));
@@ -256,14 +296,14 @@ static void test_canon_body(void **state)
 static const struct {
 	const char *value, *want;
 } from_cases[] = {
-	{" Alice <alice@Example.ORG>", "example.org"},
-	{" alice@example.org", "example.org"},
-	{" \"a@b\" <alice@example.org>", "example.org"},
-	{" alice@example.org (Alice)", "example.org"},
-	{" (c@d.example) alice@example.org", "example.org"},
-	{" a@example.org, b@example.net", NULL},
-	{" Undisclosed recipients:;", NULL},
-	{" <alice@example.org.>", "example.org"},
+    {" Alice <alice@Example.ORG>", "example.org"},
+    {" alice@example.org", "example.org"},
+    {" \"a@b\" <alice@example.org>", "example.org"},
+    {" alice@example.org (Alice)", "example.org"},
+    {" (c@d.example) alice@example.org", "example.org"},
+    {" a@example.org, b@example.net", NULL},
+    {" Undisclosed recipients:;", NULL},
+    {" <alice@example.org.>", "example.org"},
 };
 
 static void test_from_domain(void **state)
@@ -302,11 +342,16 @@ static void test_msg_parse(void **state)
 static void test_verify_alloc_failures(void **state)
 {
 	static const char zone[] =
-		"$ORIGIN example.org.\n"
-		"s._domainkey IN TXT \"v=DKIM1; k=rsa; p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDkHlOQoBTzWRiGs5V6NpP3idY6Wk08a5qhdR6wy5bdOKb2jLQiY/J16JYi0Qvx/byYzCNb3W91y3FutACDfzwQ/BC/e/8uBsCR+yz1Lxj+PL6lHvqMKrM3rG4hstT5QjvHO9PzoxZyVYLzBfO2EeC3Ip3G+2kryOTIKT+l/K4w3QIDAQAB\"\n";
-	static const char msg[] =
-		"DKIM-Signature: v=1; a=rsa-sha256; d=example.org; s=s; h=from:subject; bh=AAAA; b=AAAA\r\n"
-		"From: a@example.org\r\nSubject: hi\r\n\r\nbody\r\n";
+	    "$ORIGIN example.org.\n"
+	    "s._domainkey IN TXT \"v=DKIM1; k=rsa; "
+	    "p="
+	    "MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDkHlOQoBTzWRiGs5V6NpP3idY6Wk08a5qhdR6wy5bdOKb2jL"
+	    "QiY/J16JYi0Qvx/byYzCNb3W91y3FutACDfzwQ/BC/e/"
+	    "8uBsCR+yz1Lxj+PL6lHvqMKrM3rG4hstT5QjvHO9PzoxZyVYLzBfO2EeC3Ip3G+2kryOTIKT+l/"
+	    "K4w3QIDAQAB\"\n";
+	static const char msg[] = "DKIM-Signature: v=1; a=rsa-sha256; d=example.org; s=s; "
+	                          "h=from:subject; bh=AAAA; b=AAAA\r\n"
+	                          "From: a@example.org\r\nSubject: hi\r\n\r\nbody\r\n";
 	long n;
 	int ok = 0, nomem = 0;
 
@@ -320,7 +365,9 @@ static void test_verify_alloc_failures(void **state)
 		md_status st;
 
 		assert_non_null(r);
-		assert_int_equal(md_resolver_fixture_load_text(r, "z", zone, sizeof(zone) - 1, NULL, err, sizeof(err)), MD_OK);
+		assert_int_equal(md_resolver_fixture_load_text(r, "z", zone, sizeof(zone) - 1, NULL,
+		                                               err, sizeof(err)),
+		                 MD_OK);
 		md_alloc_fail_after(n);
 		st = md_dkim_verify(r, msg, sizeof(msg) - 1, &o, &res);
 		if (st == MD_OK) {
@@ -344,16 +391,11 @@ static void test_verify_alloc_failures(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sig_parse),
-		cmocka_unit_test(test_sig_fields),
-		cmocka_unit_test(test_key_parse),
-		cmocka_unit_test(test_key_v_not_first),
-		cmocka_unit_test(test_base64),
-		cmocka_unit_test(test_canon_header),
-		cmocka_unit_test(test_canon_body),
-		cmocka_unit_test(test_from_domain),
-		cmocka_unit_test(test_msg_parse),
-		cmocka_unit_test(test_verify_alloc_failures),
+	    cmocka_unit_test(test_sig_parse),  cmocka_unit_test(test_sig_fields),
+	    cmocka_unit_test(test_key_parse),  cmocka_unit_test(test_key_v_not_first),
+	    cmocka_unit_test(test_base64),     cmocka_unit_test(test_canon_header),
+	    cmocka_unit_test(test_canon_body), cmocka_unit_test(test_from_domain),
+	    cmocka_unit_test(test_msg_parse),  cmocka_unit_test(test_verify_alloc_failures),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -37,7 +37,8 @@ int main(int argc, char **argv)
 	if (json_is_object(cases))
 		cases = json_object_get(cases, "cases");
 	snprintf(key, sizeof(key), "expect_%s", reading == MD_DMARC_RFC7489 ? "7489" : "9989");
-	json_array_foreach(cases, idx, c) {
+	json_array_foreach(cases, idx, c)
+	{
 		const char *id = json_string_value(json_object_get(c, "id"));
 		json_t *exp = json_object_get(c, key), *dk = json_object_get(c, "dkim");
 		json_t *spf = json_object_get(c, "spf");
@@ -82,7 +83,8 @@ int main(int argc, char **argv)
 		}
 		o = md_dmarc_result_outcome(res);
 		ok = strcmp(md_dmarc_verdict_name(o->verdict), want_res) == 0 &&
-		     (want_disp == NULL || strcmp(md_dmarc_policy_name(o->disposition), want_disp) == 0);
+		     (want_disp == NULL ||
+		      strcmp(md_dmarc_policy_name(o->disposition), want_disp) == 0);
 		if (ok) {
 			passed++;
 			if (verbose)
@@ -91,8 +93,9 @@ int main(int argc, char **argv)
 		} else {
 			failed++;
 			printf("FAIL %s: got %s/%s, want %s/%s (%s)\n", id,
-			       md_dmarc_verdict_name(o->verdict), md_dmarc_policy_name(o->disposition),
-			       want_res, want_disp ? want_disp : "-", o->reason ? o->reason : "");
+			       md_dmarc_verdict_name(o->verdict),
+			       md_dmarc_policy_name(o->disposition), want_res,
+			       want_disp ? want_disp : "-", o->reason ? o->reason : "");
 		}
 		md_dmarc_result_free(res);
 		md_resolver_free(r);

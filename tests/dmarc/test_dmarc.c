@@ -24,21 +24,27 @@ static const struct {
 	md_dmarc_policy p;
 	const char *problem; /* an id that must be among the problems, or NULL */
 } rec_cases[] = {
-	{"v=DMARC1; p=reject", true, true, true, MD_DMARC_POLICY_REJECT, NULL},
-	{"v=DMARC1;p=quarantine;", true, true, true, MD_DMARC_POLICY_QUARANTINE, NULL},
-	{"v=DMARC1 ;  p = none ; adkim = s", true, true, true, MD_DMARC_POLICY_NONE, NULL},
-	{"v=dmarc1; p=reject", false, false, false, MD_DMARC_POLICY_NONE, NULL},
-	{"p=reject; v=DMARC1", false, false, false, MD_DMARC_POLICY_NONE, NULL},
-	{"v=DMARC1; p=bogus", true, false, false, MD_DMARC_POLICY_NONE, "dmarc.invalid_policy"},
-	{"v=DMARC1; rua=mailto:d@example.com", true, true, true, MD_DMARC_POLICY_NONE, "dmarc.missing_policy"},
-	{"v=DMARC1; adkim=s", true, true, false, MD_DMARC_POLICY_NONE, "dmarc.missing_policy"},
-	{"v=DMARC1; p=reject; pct=20", true, true, true, MD_DMARC_POLICY_REJECT, "dmarc.removed_tag"},
-	{"v=DMARC1; p=reject; pct=200", true, true, true, MD_DMARC_POLICY_REJECT, "dmarc.invalid_tag_value"},
-	{"v=DMARC1; p=reject; rua=ftp://x", true, true, true, MD_DMARC_POLICY_REJECT, "dmarc.invalid_uri"},
-	{"v=DMARC1; p=reject; rua=mailto:a@b.example!10m", true, true, true, MD_DMARC_POLICY_REJECT, "dmarc.uri_size_limit"},
-	{"v=DMARC1; p=reject; np=sometimes", true, true, true, MD_DMARC_POLICY_REJECT, "dmarc.invalid_tag_value"},
-	{"v=DMARC1; p=reject; xyz=1", true, true, true, MD_DMARC_POLICY_REJECT, "dmarc.unknown_tag"},
-	{"v=DMARC1; p=reject; fo=2", true, true, true, MD_DMARC_POLICY_REJECT, "dmarc.invalid_tag_value"},
+    {"v=DMARC1; p=reject", true, true, true, MD_DMARC_POLICY_REJECT, NULL},
+    {"v=DMARC1;p=quarantine;", true, true, true, MD_DMARC_POLICY_QUARANTINE, NULL},
+    {"v=DMARC1 ;  p = none ; adkim = s", true, true, true, MD_DMARC_POLICY_NONE, NULL},
+    {"v=dmarc1; p=reject", false, false, false, MD_DMARC_POLICY_NONE, NULL},
+    {"p=reject; v=DMARC1", false, false, false, MD_DMARC_POLICY_NONE, NULL},
+    {"v=DMARC1; p=bogus", true, false, false, MD_DMARC_POLICY_NONE, "dmarc.invalid_policy"},
+    {"v=DMARC1; rua=mailto:d@example.com", true, true, true, MD_DMARC_POLICY_NONE,
+     "dmarc.missing_policy"},
+    {"v=DMARC1; adkim=s", true, true, false, MD_DMARC_POLICY_NONE, "dmarc.missing_policy"},
+    {"v=DMARC1; p=reject; pct=20", true, true, true, MD_DMARC_POLICY_REJECT, "dmarc.removed_tag"},
+    {"v=DMARC1; p=reject; pct=200", true, true, true, MD_DMARC_POLICY_REJECT,
+     "dmarc.invalid_tag_value"},
+    {"v=DMARC1; p=reject; rua=ftp://x", true, true, true, MD_DMARC_POLICY_REJECT,
+     "dmarc.invalid_uri"},
+    {"v=DMARC1; p=reject; rua=mailto:a@b.example!10m", true, true, true, MD_DMARC_POLICY_REJECT,
+     "dmarc.uri_size_limit"},
+    {"v=DMARC1; p=reject; np=sometimes", true, true, true, MD_DMARC_POLICY_REJECT,
+     "dmarc.invalid_tag_value"},
+    {"v=DMARC1; p=reject; xyz=1", true, true, true, MD_DMARC_POLICY_REJECT, "dmarc.unknown_tag"},
+    {"v=DMARC1; p=reject; fo=2", true, true, true, MD_DMARC_POLICY_REJECT,
+     "dmarc.invalid_tag_value"},
 };
 
 static void test_record(void **state)
@@ -55,14 +61,16 @@ static void test_record(void **state)
 		    dmarc_record_usable(&r, MD_DMARC_RFC9989) != rec_cases[i].usable9989 ||
 		    dmarc_record_usable(&r, MD_DMARC_RFC7489) != rec_cases[i].usable7489 ||
 		    dmarc_record_p(&r) != rec_cases[i].p)
-			fail_msg("%s: got dmarc=%d 9989=%d 7489=%d p=%d", rec_cases[i].in, r.is_dmarc,
-			         dmarc_record_usable(&r, MD_DMARC_RFC9989),
+			fail_msg("%s: got dmarc=%d 9989=%d 7489=%d p=%d", rec_cases[i].in,
+			         r.is_dmarc, dmarc_record_usable(&r, MD_DMARC_RFC9989),
 			         dmarc_record_usable(&r, MD_DMARC_RFC7489), dmarc_record_p(&r));
 		for (k = 0; k < r.nproblems; k++)
-			if (rec_cases[i].problem && strcmp(r.problems[k].id, rec_cases[i].problem) == 0)
+			if (rec_cases[i].problem &&
+			    strcmp(r.problems[k].id, rec_cases[i].problem) == 0)
 				found = true;
 		if (!found)
-			fail_msg("%s: problem %s not reported", rec_cases[i].in, rec_cases[i].problem);
+			fail_msg("%s: problem %s not reported", rec_cases[i].in,
+			         rec_cases[i].problem);
 	}
 }
 
@@ -106,11 +114,11 @@ static void test_walk_names(void **state)
 static const struct {
 	const char *in, *want;
 } psl_cases[] = {
-	{"mail.example.com", "example.com"},
-	{"Example.COM.", "example.com"},
-	{"a.b.example.co.uk", "example.co.uk"},
-	{"co.uk", "co.uk"},
-	{"com", "com"},
+    {"mail.example.com", "example.com"},
+    {"Example.COM.", "example.com"},
+    {"a.b.example.co.uk", "example.co.uk"},
+    {"co.uk", "co.uk"},
+    {"com", "com"},
 };
 
 static void test_org_psl(void **state)
@@ -133,7 +141,8 @@ static void test_evaluate_alloc_failures(void **state)
 	static const char zone[] = "$ORIGIN example.com.\n"
 	                           "_dmarc IN TXT \"v=DMARC1; p=reject; sp=quarantine\"\n"
 	                           "mail IN A 192.0.2.1\n";
-	md_dmarc_ident dk = {"mail.example.com", true, "pass", "s"}, sp = {"example.net", true, "pass", NULL};
+	md_dmarc_ident dk = {"mail.example.com", true, "pass", "s"},
+	               sp = {"example.net", true, "pass", NULL};
 	md_dmarc_input in = {"sub.example.com", &dk, 1, &sp, MD_DMARC_RFC9989};
 	long n;
 	int ok = 0, nomem = 0;
@@ -146,7 +155,9 @@ static void test_evaluate_alloc_failures(void **state)
 		char err[64];
 		md_status st;
 
-		assert_int_equal(md_resolver_fixture_load_text(r, "z", zone, sizeof(zone) - 1, NULL, err, sizeof(err)), MD_OK);
+		assert_int_equal(md_resolver_fixture_load_text(r, "z", zone, sizeof(zone) - 1, NULL,
+		                                               err, sizeof(err)),
+		                 MD_OK);
 		md_alloc_fail_after(n);
 		st = md_dmarc_evaluate(r, &in, &res);
 		if (st == MD_OK && (rep = md_report_new("dmarc", "t")) != NULL)
@@ -188,7 +199,9 @@ static void test_auth_alloc_failures(void **state)
 		md_resolver *r = md_resolver_fixture_new();
 		md_auth_result *res = NULL;
 		md_report *rep = NULL;
-		md_auth_opts o = {.ip = "192.0.2.25", .spf_result = "pass", .spf_domain = "lists.auth-example.org"};
+		md_auth_opts o = {.ip = "192.0.2.25",
+		                  .spf_result = "pass",
+		                  .spf_domain = "lists.auth-example.org"};
 		md_status st;
 
 		snprintf(path, sizeof(path), "%s/examples/zones", root);
@@ -213,12 +226,12 @@ static void test_auth_alloc_failures(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_record),
-		cmocka_unit_test(test_record_fields),
-		cmocka_unit_test(test_walk_names),
-		cmocka_unit_test(test_org_psl),
-		cmocka_unit_test(test_evaluate_alloc_failures),
-		cmocka_unit_test(test_auth_alloc_failures),
+	    cmocka_unit_test(test_record),
+	    cmocka_unit_test(test_record_fields),
+	    cmocka_unit_test(test_walk_names),
+	    cmocka_unit_test(test_org_psl),
+	    cmocka_unit_test(test_evaluate_alloc_failures),
+	    cmocka_unit_test(test_auth_alloc_failures),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -140,8 +140,8 @@ static void ask_key(md_resolver *r, const dkim_sig *sig, const md_dns_result **s
 
 	if (sig->err != DKIM_OK || sig->s.n + sig->d.n + 13 >= sizeof(name))
 		return;
-	snprintf(name, sizeof(name), "%.*s._domainkey.%.*s", (int)sig->s.n, sig->s.p,
-	         (int)sig->d.n, sig->d.p);
+	snprintf(name, sizeof(name), "%.*s._domainkey.%.*s", (int)sig->s.n, sig->s.p, (int)sig->d.n,
+	         sig->d.p);
 	md_dns_submit(r, name, MD_DNS_TXT, key_cb, slot);
 }
 
@@ -198,20 +198,22 @@ static md_status arc_validate(md_resolver *res, const dkim_msg *m, int64_t now, 
 		any = true;
 		if (which == 2) {
 			if (!aar_instance(f->value, &inst)) {
-				set_fail(r, "arc.structure", "an ARC-Authentication-Results field does not "
-				                             "start with a valid i= instance",
+				set_fail(r, "arc.structure",
+				         "an ARC-Authentication-Results field does not "
+				         "start with a valid i= instance",
 				         0, "structure");
 				goto out;
 			}
 		} else {
-			dkim_sig_parse(&tmp, which == 0 ? DKIM_KIND_SEAL : DKIM_KIND_AMS, f->value.p,
-			               f->value.n);
+			dkim_sig_parse(&tmp, which == 0 ? DKIM_KIND_SEAL : DKIM_KIND_AMS,
+			               f->value.p, f->value.n);
 			inst = tmp.instance;
 			if (inst < 1) {
 				set_fail(r, "arc.structure",
-				         which == 0 ? "an ARC-Seal has no valid i= instance (1..50)"
-				                    : "an ARC-Message-Signature has no valid i= instance "
-				                      "(1..50)",
+				         which == 0
+				             ? "an ARC-Seal has no valid i= instance (1..50)"
+				             : "an ARC-Message-Signature has no valid i= instance "
+				               "(1..50)",
 				         0, "structure");
 				goto out;
 			}
@@ -242,10 +244,12 @@ static md_status arc_validate(md_resolver *res, const dkim_msg *m, int64_t now, 
 		if (s->nas != 1 || s->nams != 1 || s->naar != 1) {
 			set_fail(r, "arc.structure", "the ARC sets are incomplete or duplicated", i,
 			         "structure");
-			in->detail = md_arena_printf(a, "instance %u has %d ARC-Seal, %d "
-			                                "ARC-Message-Signature and %d "
-			                                "ARC-Authentication-Results fields (one each "
-			                                "expected)", i, s->nas, s->nams, s->naar);
+			in->detail = md_arena_printf(a,
+			                             "instance %u has %d ARC-Seal, %d "
+			                             "ARC-Message-Signature and %d "
+			                             "ARC-Authentication-Results fields (one each "
+			                             "expected)",
+			                             i, s->nas, s->nams, s->naar);
 			goto out;
 		}
 		dkim_sig_parse(&s->as_sig, DKIM_KIND_SEAL, s->as->value.p, s->as->value.n);
@@ -259,8 +263,9 @@ static md_status arc_validate(md_resolver *res, const dkim_msg *m, int64_t now, 
 		in->sealer_selector = top->s.p ? md_arena_strndup(a, top->s.p, top->s.n) : NULL;
 		in->latest_aar = unfold(a, st->set[n].aar->value);
 		if (top->cv.p && md_str_ieq_c(md_str_trim(top->cv), "fail")) {
-			set_fail(r, "arc.chain_failed", "the newest ARC-Seal says cv=fail: an earlier "
-			                                "hop already found the chain broken",
+			set_fail(r, "arc.chain_failed",
+			         "the newest ARC-Seal says cv=fail: an earlier "
+			         "hop already found the chain broken",
 			         n, "ARC-Seal");
 			goto out;
 		}
@@ -313,17 +318,20 @@ static md_status arc_validate(md_resolver *res, const dkim_msg *m, int64_t now, 
 			dkim_eval_sig(&cx, &alt, s->ams, s->ams_key, &ev);
 			ok = ev.err == DKIM_OK;
 			if (ok && i == n)
-				in->detail = "the ARC-Message-Signature has no c= and verifies only as "
-				             "relaxed/relaxed (the ARC drafts' default); RFC 8617 makes the "
-				             "default simple/simple, so stricter receivers fail it";
+				in->detail =
+				    "the ARC-Message-Signature has no c= and verifies only as "
+				    "relaxed/relaxed (the ARC drafts' default); RFC 8617 makes the "
+				    "default simple/simple, so stricter receivers fail it";
 		}
 		if (i == n && !ok) {
-			set_fail(r, "arc.ams_invalid", "the newest ARC-Message-Signature does not verify",
-			         i, "ARC-Message-Signature");
-			in->detail = (s->ams_sig.err == DKIM_E_SIG_SYNTAX && h_signs_seal(&s->ams_sig))
-			                 ? "the ARC-Message-Signature signs ARC-Seal fields (RFC 8617 "
-			                   "section 4.1.2 forbids it)"
-			                 : dkim_reason_get(ev.err)->text;
+			set_fail(r, "arc.ams_invalid",
+			         "the newest ARC-Message-Signature does not verify", i,
+			         "ARC-Message-Signature");
+			in->detail =
+			    (s->ams_sig.err == DKIM_E_SIG_SYNTAX && h_signs_seal(&s->ams_sig))
+			        ? "the ARC-Message-Signature signs ARC-Seal fields (RFC 8617 "
+			          "section 4.1.2 forbids it)"
+			        : dkim_reason_get(ev.err)->text;
 			dkim_eval_free(&ev);
 			goto out;
 		}
@@ -342,7 +350,8 @@ static md_status arc_validate(md_resolver *res, const dkim_msg *m, int64_t now, 
 
 		dkim_eval_sig(&cx, &s->as_sig, s->as, s->as_key, &ev);
 		if (ev.err != DKIM_OK) {
-			set_fail(r, "arc.seal_invalid", "an ARC-Seal does not verify", i, "ARC-Seal");
+			set_fail(r, "arc.seal_invalid", "an ARC-Seal does not verify", i,
+			         "ARC-Seal");
 			in->detail = dkim_reason_get(ev.err)->text;
 			dkim_eval_free(&ev);
 			goto out;
@@ -351,7 +360,8 @@ static md_status arc_validate(md_resolver *res, const dkim_msg *m, int64_t now, 
 	}
 	in->verdict = MD_ARC_PASS;
 	in->reason_id = "arc.pass";
-	in->reason = md_arena_printf(a, "the ARC chain of %u set%s validates", n, n == 1 ? "" : "s");
+	in->reason =
+	    md_arena_printf(a, "the ARC chain of %u set%s validates", n, n == 1 ? "" : "s");
 out:
 	md_free(st);
 	return MD_OK;
@@ -387,7 +397,8 @@ md_status md_arc_verify(md_resolver *res, const char *msg, size_t len,
 	*out = NULL;
 	st = dkim_msg_parse(&m, msg, len);
 	if (st == MD_OK)
-		st = arc_verify_msg(res, &m, (opts && opts->now) ? opts->now : (int64_t)time(NULL), out);
+		st = arc_verify_msg(res, &m, (opts && opts->now) ? opts->now : (int64_t)time(NULL),
+		                    out);
 	dkim_msg_free(&m);
 	return st;
 }
@@ -413,29 +424,32 @@ md_status md_arc_result_report(md_report *rep, const md_arc_result *r)
 
 	if (in->verdict == MD_ARC_NONE)
 		return md_report_status(rep);
-	f = md_report_add(rep, in->reason_id, in->verdict == MD_ARC_PASS ? MD_SEV_OK : MD_SEV_WARNING,
-	                  MD_PILLAR_AUTHENTICATION, in->sealer ? in->sealer : "ARC",
-	                  in->verdict == MD_ARC_PASS ? "The ARC chain validates"
-	                                             : "The ARC chain is broken");
+	f = md_report_add(
+	    rep, in->reason_id, in->verdict == MD_ARC_PASS ? MD_SEV_OK : MD_SEV_WARNING,
+	    MD_PILLAR_AUTHENTICATION, in->sealer ? in->sealer : "ARC",
+	    in->verdict == MD_ARC_PASS ? "The ARC chain validates" : "The ARC chain is broken");
 	if (f != NULL) {
 		if (in->verdict == MD_ARC_FAIL)
-			md_finding_set_evidence(rep, f, "instance %u, %s: %s%s%s", in->failed_instance,
-			                        in->failed_part, in->reason, in->detail ? " - " : "",
-			                        in->detail ? in->detail : "");
+			md_finding_set_evidence(
+			    rep, f, "instance %u, %s: %s%s%s", in->failed_instance, in->failed_part,
+			    in->reason, in->detail ? " - " : "", in->detail ? in->detail : "");
 		else
 			md_finding_set_evidence(rep, f, "%u set%s; newest sealed by %s (s=%s)",
 			                        in->instances, in->instances == 1 ? "" : "s",
 			                        in->sealer ? in->sealer : "?",
 			                        in->sealer_selector ? in->sealer_selector : "?");
 		md_finding_set_explanation(
-			rep, f,
-			"ARC lets an intermediary (mailing list, forwarder) vouch for the "
-			"authentication results it saw before changing the message. Receivers may "
-			"trust a valid chain from a sealer they know when DKIM or SPF broke in transit.");
+		    rep, f,
+		    "ARC lets an intermediary (mailing list, forwarder) vouch for the "
+		    "authentication results it saw before changing the message. Receivers may "
+		    "trust a valid chain from a sealer they know when DKIM or SPF broke in "
+		    "transit.");
 		if (in->verdict == MD_ARC_FAIL)
-			md_finding_set_fix(rep, f, "The intermediary at instance %u must add complete, "
-			                           "correctly signed ARC sets; receivers ignore a broken "
-			                           "chain.", in->failed_instance);
+			md_finding_set_fix(rep, f,
+			                   "The intermediary at instance %u must add complete, "
+			                   "correctly signed ARC sets; receivers ignore a broken "
+			                   "chain.",
+			                   in->failed_instance);
 		md_finding_add_ref(rep, f, "RFC 8617 section 5.2");
 	}
 	j = json_pack("{s:s, s:s, s:s, s:i, s:i, s:o, s:i, s:o, s:o, s:o, s:o}", "result",
@@ -443,8 +457,9 @@ md_status md_arc_result_report(md_report *rep, const md_arc_result *r)
 	              in->reason ? in->reason : "", "instances", (int)in->instances,
 	              "failed_instance", (int)in->failed_instance, "failed_part",
 	              md_json_cstr(in->failed_part), "oldest_pass", in->oldest_pass, "sealer",
-	              md_json_cstr(in->sealer), "sealer_selector", md_json_cstr(in->sealer_selector),
-	              "latest_aar", md_json_cstr(in->latest_aar), "detail", md_json_cstr(in->detail));
+	              md_json_cstr(in->sealer), "sealer_selector",
+	              md_json_cstr(in->sealer_selector), "latest_aar", md_json_cstr(in->latest_aar),
+	              "detail", md_json_cstr(in->detail));
 	md_report_set_json_value(rep, "arc", j);
 	return md_report_status(rep);
 }

@@ -244,8 +244,8 @@ static int hash_cb(void *ud, const char *p, size_t n)
 	return 0;
 }
 
-md_status dkim_body_hash(const dkim_msg *m, dkim_canon c, const EVP_MD *md, bool has_l,
-                         uint64_t l, uint8_t *digest, unsigned *dlen, size_t *canon_len)
+md_status dkim_body_hash(const dkim_msg *m, dkim_canon c, const EVP_MD *md, bool has_l, uint64_t l,
+                         uint8_t *digest, unsigned *dlen, size_t *canon_len)
 {
 	hash_sink h = {EVP_MD_CTX_new(), has_l, l, false};
 	size_t total;

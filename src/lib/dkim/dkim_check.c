@@ -152,8 +152,8 @@ static void XMLCALL x_end(void *ud, const XML_Char *name)
 	if (strcmp(local, "dkim") == 0 && x->in_dkim) {
 		x->in_dkim--;
 		x->domain[x->dn] = '\0';
-		if (x->sn > 0 && md_str_ieq(md_str_trim((md_str){x->domain, x->dn}),
-		                             md_str_c(x->k->domain))) {
+		if (x->sn > 0 &&
+		    md_str_ieq(md_str_trim((md_str){x->domain, x->dn}), md_str_c(x->k->domain))) {
 			md_str s = md_str_trim((md_str){x->selector, x->sn});
 
 			add_cand(x->k, s.p, s.n, SRC_REPORT, NULL);
@@ -275,13 +275,16 @@ static void lint_one(dcheck *k, cand *c, md_table *t, json_t *arr)
 	if (res == NULL || md_dns_failed(res)) {
 		status = "could_not_check";
 		f = md_report_add(rep, "dkim.key_lookup_failed", MD_SEV_ERROR,
-		                  MD_PILLAR_AUTHENTICATION, name, "The DKIM key could not be looked up");
+		                  MD_PILLAR_AUTHENTICATION, name,
+		                  "The DKIM key could not be looked up");
 		md_finding_set_evidence(rep, f, "%s TXT: %s", name,
 		                        res ? md_dns_outcome_name(res->outcome) : "not asked");
-		md_finding_set_explanation(rep, f, "Receivers that cannot fetch the key treat the "
-		                                   "signature as a temporary error.");
-		md_finding_set_fix(rep, f, "Check that the domain's name servers answer for "
-		                           "_domainkey names; then run again.");
+		md_finding_set_explanation(rep, f,
+		                           "Receivers that cannot fetch the key treat the "
+		                           "signature as a temporary error.");
+		md_finding_set_fix(rep, f,
+		                   "Check that the domain's name servers answer for "
+		                   "_domainkey names; then run again.");
 		md_finding_set_could_not_check(f);
 		md_finding_add_ref(rep, f, "RFC 6376 section 6.1.2");
 		k->bad++;
@@ -290,30 +293,37 @@ static void lint_one(dcheck *k, cand *c, md_table *t, json_t *arr)
 	if (res->outcome != MD_DNS_ANSWER) {
 		status = "missing";
 		if (res->ncname > 0) {
-			f = md_report_add(rep, "dkim.cname_dangling", MD_SEV_ERROR,
-			                  MD_PILLAR_AUTHENTICATION, name,
-			                  "The selector is a CNAME to a name that does not resolve");
+			f = md_report_add(
+			    rep, "dkim.cname_dangling", MD_SEV_ERROR, MD_PILLAR_AUTHENTICATION,
+			    name, "The selector is a CNAME to a name that does not resolve");
 			md_finding_set_evidence(rep, f, "%s CNAME ... %s: %s", name, res->canonical,
 			                        md_dns_outcome_name(res->outcome));
-			md_finding_set_explanation(rep, f,
-			                           "The key is delegated to a provider (CNAME) but the "
-			                           "provider does not publish it: signatures with this "
-			                           "selector fail with 'no key'.");
-			md_finding_set_fix(rep, f, "Finish the DKIM set-up at the provider %s points to "
-			                           "(it may still be pending), or remove the CNAME if "
-			                           "that provider is no longer used.",
+			md_finding_set_explanation(
+			    rep, f,
+			    "The key is delegated to a provider (CNAME) but the "
+			    "provider does not publish it: signatures with this "
+			    "selector fail with 'no key'.");
+			md_finding_set_fix(rep, f,
+			                   "Finish the DKIM set-up at the provider %s points to "
+			                   "(it may still be pending), or remove the CNAME if "
+			                   "that provider is no longer used.",
 			                   name);
 			md_finding_add_ref(rep, f, "RFC 6376 section 6.1.2");
 			k->bad++;
 		} else if (named) {
 			f = md_report_add(rep, "dkim.key_not_found", MD_SEV_ERROR,
-			                  MD_PILLAR_AUTHENTICATION, name, "No DKIM key at the selector");
+			                  MD_PILLAR_AUTHENTICATION, name,
+			                  "No DKIM key at the selector");
 			md_finding_set_evidence(rep, f, "%s TXT: %s (selector from %s)", name,
-			                        md_dns_outcome_name(res->outcome), src_text(c->src));
-			md_finding_set_explanation(rep, f, "Mail signed with s=%s fails DKIM "
-			                                   "(permerror: no key).", c->sel);
-			md_finding_set_fix(rep, f, "Publish the public key the signer uses as a TXT "
-			                           "record at %s (the sending service shows the value).",
+			                        md_dns_outcome_name(res->outcome),
+			                        src_text(c->src));
+			md_finding_set_explanation(rep, f,
+			                           "Mail signed with s=%s fails DKIM "
+			                           "(permerror: no key).",
+			                           c->sel);
+			md_finding_set_fix(rep, f,
+			                   "Publish the public key the signer uses as a TXT "
+			                   "record at %s (the sending service shows the value).",
 			                   name);
 			md_finding_add_ref(rep, f, "RFC 6376 section 3.6.2.1");
 			k->missing_named++;
@@ -327,8 +337,9 @@ static void lint_one(dcheck *k, cand *c, md_table *t, json_t *arr)
 		f = md_report_add(rep, "dkim.key_multiple", MD_SEV_ERROR, MD_PILLAR_AUTHENTICATION,
 		                  name, "Several TXT records at the selector");
 		md_finding_set_evidence(rep, f, "%s has %zu TXT records", name, res->nrr);
-		md_finding_set_explanation(rep, f, "Receivers may pick any of them; signatures then "
-		                                   "fail at random.");
+		md_finding_set_explanation(rep, f,
+		                           "Receivers may pick any of them; signatures then "
+		                           "fail at random.");
 		md_finding_set_fix(rep, f, "Keep exactly one key record at %s.", name);
 		md_finding_add_ref(rep, f, "RFC 6376 section 3.6.2.2");
 		status = "invalid";
@@ -358,17 +369,18 @@ static void lint_one(dcheck *k, cand *c, md_table *t, json_t *arr)
 		                  "The DKIM key record is unusable");
 		md_finding_set_title(rep, f, "DKIM key %s: %s", c->sel, why->text);
 		if (ki.key.err_detail || e == DKIM_E_KEY_SYNTAX)
-			md_finding_set_evidence(rep, f, "%s\nat byte %zu (\"%.24s\"): %s", ki.record,
-			                        ki.key.err_offset,
-			                        ki.key.err_offset < strlen(ki.record)
-			                            ? ki.record + ki.key.err_offset : "",
-			                        ki.key.err_detail ? ki.key.err_detail : why->text);
+			md_finding_set_evidence(
+			    rep, f, "%s\nat byte %zu (\"%.24s\"): %s", ki.record, ki.key.err_offset,
+			    ki.key.err_offset < strlen(ki.record) ? ki.record + ki.key.err_offset
+			                                          : "",
+			    ki.key.err_detail ? ki.key.err_detail : why->text);
 		else if (e == DKIM_E_KEY_TOO_SHORT)
 			md_finding_set_evidence(rep, f, "%u-bit RSA key: %s", ki.bits, ki.record);
 		else
 			md_finding_set_evidence(rep, f, "%s", ki.record);
-		md_finding_set_explanation(rep, f, "Receivers cannot verify signatures made with "
-		                                   "this selector: DKIM fails (permerror).");
+		md_finding_set_explanation(rep, f,
+		                           "Receivers cannot verify signatures made with "
+		                           "this selector: DKIM fails (permerror).");
 		if (why->fix)
 			md_finding_set_fix(rep, f, "%s", why->fix);
 		md_finding_add_ref(rep, f, why->ref);
@@ -379,18 +391,22 @@ static void lint_one(dcheck *k, cand *c, md_table *t, json_t *arr)
 		f = md_report_add(rep, "dkim.key_1024", MD_SEV_WARNING, MD_PILLAR_AUTHENTICATION,
 		                  name, "The RSA key is only 1024 bits");
 		md_finding_set_evidence(rep, f, "1024-bit RSA key at %s", name);
-		md_finding_set_explanation(rep, f, "1024 bits is the minimum receivers accept and is "
-		                                   "within reach of factoring; RFC 8301 asks for 2048.");
-		md_finding_set_fix(rep, f, "Generate a 2048-bit key under a new selector, publish it, "
-		                           "switch the signer, then revoke %s (p= empty).", c->sel);
+		md_finding_set_explanation(rep, f,
+		                           "1024 bits is the minimum receivers accept and is "
+		                           "within reach of factoring; RFC 8301 asks for 2048.");
+		md_finding_set_fix(rep, f,
+		                   "Generate a 2048-bit key under a new selector, publish it, "
+		                   "switch the signer, then revoke %s (p= empty).",
+		                   c->sel);
 		md_finding_add_ref(rep, f, "RFC 8301 section 3.2");
 	}
 	if (ki.key.t_testing) {
 		f = md_report_add(rep, "dkim.key_testing", MD_SEV_WARNING, MD_PILLAR_AUTHENTICATION,
 		                  name, "The key is still in testing mode (t=y)");
 		md_finding_set_evidence(rep, f, "%s", ki.record);
-		md_finding_set_explanation(rep, f, "t=y tells receivers the domain is testing DKIM: "
-		                                   "they may treat its signatures as unsigned.");
+		md_finding_set_explanation(rep, f,
+		                           "t=y tells receivers the domain is testing DKIM: "
+		                           "they may treat its signatures as unsigned.");
 		md_finding_set_fix(rep, f, "Remove t=y from the record at %s.", name);
 		md_finding_add_ref(rep, f, "RFC 6376 section 3.6.1 (t=)");
 	}
@@ -398,8 +414,9 @@ static void lint_one(dcheck *k, cand *c, md_table *t, json_t *arr)
 		f = md_report_add(rep, "dkim.key_hash_not_allowed", MD_SEV_ERROR,
 		                  MD_PILLAR_AUTHENTICATION, name, "The key allows only SHA-1 (h=)");
 		md_finding_set_evidence(rep, f, "%s", ki.record);
-		md_finding_set_explanation(rep, f, "rsa-sha1 signatures are no longer valid (RFC "
-		                                   "8301), and h= forbids rsa-sha256 with this key.");
+		md_finding_set_explanation(rep, f,
+		                           "rsa-sha1 signatures are no longer valid (RFC "
+		                           "8301), and h= forbids rsa-sha256 with this key.");
 		md_finding_set_fix(rep, f, "Remove h= from the key record.");
 		md_finding_add_ref(rep, f, "RFC 8301 section 3.1");
 		status = "invalid";
@@ -412,7 +429,8 @@ static void lint_one(dcheck *k, cand *c, md_table *t, json_t *arr)
 	}
 	if (ki.key.s.p) {
 		f = md_report_add(rep, "dkim.key_service_restricted", MD_SEV_NOTICE,
-		                  MD_PILLAR_AUTHENTICATION, name, "The key restricts services (s=)");
+		                  MD_PILLAR_AUTHENTICATION, name,
+		                  "The key restricts services (s=)");
 		md_finding_set_evidence(rep, f, "s=%.*s", (int)ki.key.s.n, ki.key.s.p);
 		md_finding_add_ref(rep, f, "RFC 6376 section 3.6.1 (s=)");
 	}
@@ -420,16 +438,18 @@ static void lint_one(dcheck *k, cand *c, md_table *t, json_t *arr)
 		f = md_report_add(rep, "dkim.key_strict_identity", MD_SEV_NOTICE,
 		                  MD_PILLAR_AUTHENTICATION, name,
 		                  "The key requires i= to equal d= exactly (t=s)");
-		md_finding_set_explanation(rep, f, "Signatures with i= in a subdomain of d= fail "
-		                                   "with this key.");
+		md_finding_set_explanation(rep, f,
+		                           "Signatures with i= in a subdomain of d= fail "
+		                           "with this key.");
 		md_finding_add_ref(rep, f, "RFC 6376 section 3.6.1 (t=s)");
 	}
 	if (ki.key.v_not_first) {
 		f = md_report_add(rep, "dkim.key_v_not_first", MD_SEV_WARNING,
 		                  MD_PILLAR_AUTHENTICATION, name, "v=DKIM1 is not the first tag");
 		md_finding_set_evidence(rep, f, "%s", ki.record);
-		md_finding_set_explanation(rep, f, "RFC 6376 requires v= first when present; some "
-		                                   "verifiers reject the record.");
+		md_finding_set_explanation(rep, f,
+		                           "RFC 6376 requires v= first when present; some "
+		                           "verifiers reject the record.");
 		md_finding_set_fix(rep, f, "Put v=DKIM1 first or remove it.");
 		md_finding_add_ref(rep, f, "RFC 6376 section 3.6.1 (v=)");
 	}
@@ -466,8 +486,7 @@ row:
 md_status md_check_dkim(md_resolver *res, const char *domain, const md_dkim_check_opts *opts,
                         md_report *rep)
 {
-	static const char *const cols[] = {"selector", "source", "status", "type", "bits",
-	                                   "cname"};
+	static const char *const cols[] = {"selector", "source", "status", "type", "bits", "cname"};
 	static const md_dkim_check_opts none = {0};
 	char d[MD_DOMAIN_MAX + 1], probe[MD_DOMAIN_MAX + 16];
 	const char *why;
@@ -500,7 +519,8 @@ md_status md_check_dkim(md_resolver *res, const char *domain, const md_dkim_chec
 		const md_dkim_known_selector *ks = md_dkim_known_selectors(&nk);
 
 		for (i = 0; i < nk; i++)
-			add_cand(&k, ks[i].selector, strlen(ks[i].selector), SRC_COMMON, ks[i].provider);
+			add_cand(&k, ks[i].selector, strlen(ks[i].selector), SRC_COMMON,
+			         ks[i].provider);
 	}
 	/* every question at once */
 	snprintf(probe, sizeof(probe), "_domainkey.%s", d);
@@ -542,30 +562,35 @@ md_status md_check_dkim(md_resolver *res, const char *domain, const md_dkim_chec
 
 	/* RFC 8020: NXDOMAIN at _domainkey.DOMAIN means nothing exists below */
 	{
-		const char *ent = k.ent == NULL           ? "not asked"
-		                  : md_dns_failed(k.ent)  ? "failed"
+		const char *ent = k.ent == NULL                       ? "not asked"
+		                  : md_dns_failed(k.ent)              ? "failed"
 		                  : k.ent->outcome == MD_DNS_NXDOMAIN ? "nxdomain"
 		                                                      : "exists";
 
-		disc = json_pack("{s:s, s:i, s:i, s:b}", "domainkey_node", ent, "candidates",
-		                 (int)k.n, "found", (int)k.found, "common_list",
-		                 discover && !opts->no_common);
+		disc =
+		    json_pack("{s:s, s:i, s:i, s:b}", "domainkey_node", ent, "candidates", (int)k.n,
+		              "found", (int)k.found, "common_list", discover && !opts->no_common);
 		md_report_set_json_value(rep, "discovery", disc);
 		md_report_trace(rep, 1, "_domainkey.%s: %s (RFC 8020 empty-non-terminal probe)", d,
 		                ent);
 		if (k.found == 0 && k.missing_named == 0 && k.bad == 0) {
 			if (k.ent && k.ent->outcome == MD_DNS_NXDOMAIN) {
-				f = md_report_add(rep, "dkim.no_keys", MD_SEV_ERROR, MD_PILLAR_AUTHENTICATION,
-				                  d, "No DKIM keys are published for the domain");
-				md_finding_set_evidence(rep, f, "%s: NXDOMAIN (no name exists below it)",
-				                        probe);
-				md_finding_set_explanation(
-					rep, f,
-					"_domainkey.%s does not exist, so no selector exists under it (RFC "
-					"8020): mail from %s cannot carry a DKIM signature aligned with it, "
-					"and DMARC then depends on SPF alone.", d, d);
-				md_finding_set_fix(rep, f, "Enable DKIM at each service that sends as %s "
-				                           "and publish the key record it gives you.", d);
+				f = md_report_add(rep, "dkim.no_keys", MD_SEV_ERROR,
+				                  MD_PILLAR_AUTHENTICATION, d,
+				                  "No DKIM keys are published for the domain");
+				md_finding_set_evidence(
+				    rep, f, "%s: NXDOMAIN (no name exists below it)", probe);
+				md_finding_set_explanation(rep, f,
+				                           "_domainkey.%s does not exist, so no "
+				                           "selector exists under it (RFC "
+				                           "8020): mail from %s cannot carry a "
+				                           "DKIM signature aligned with it, "
+				                           "and DMARC then depends on SPF alone.",
+				                           d, d);
+				md_finding_set_fix(rep, f,
+				                   "Enable DKIM at each service that sends as %s "
+				                   "and publish the key record it gives you.",
+				                   d);
 				md_finding_add_ref(rep, f, "RFC 8020 section 2");
 				md_finding_add_ref(rep, f, "RFC 6376 section 3.6.2.1");
 			} else if (k.ent && md_dns_failed(k.ent)) {
@@ -576,26 +601,31 @@ md_status md_check_dkim(md_resolver *res, const char *domain, const md_dkim_chec
 				                        md_dns_outcome_name(k.ent->outcome));
 				md_finding_set_could_not_check(f);
 			} else {
-				f = md_report_add(rep, "dkim.selector_unknown", MD_SEV_WARNING,
-				                  MD_PILLAR_AUTHENTICATION, d,
-				                  "DKIM keys exist but under selectors maildiag does not know");
-				md_finding_set_evidence(rep, f, "%s exists (RFC 8020: names exist below "
-				                                "it); none of %zu common selectors answered",
-				                        probe, k.n);
-				md_finding_set_explanation(rep, f,
-				                           "A selector can be any name. The DKIM-Signature "
-				                           "of a message you sent names it (s=).");
-				md_finding_set_fix(rep, f, "Run again with --selector S, or with "
-				                           "--from-message FILE (a message or bounce you "
-				                           "sent) or --from-report FILE (a DMARC aggregate "
-				                           "report).");
+				f = md_report_add(
+				    rep, "dkim.selector_unknown", MD_SEV_WARNING,
+				    MD_PILLAR_AUTHENTICATION, d,
+				    "DKIM keys exist but under selectors maildiag does not know");
+				md_finding_set_evidence(
+				    rep, f,
+				    "%s exists (RFC 8020: names exist below "
+				    "it); none of %zu common selectors answered",
+				    probe, k.n);
+				md_finding_set_explanation(
+				    rep, f,
+				    "A selector can be any name. The DKIM-Signature "
+				    "of a message you sent names it (s=).");
+				md_finding_set_fix(rep, f,
+				                   "Run again with --selector S, or with "
+				                   "--from-message FILE (a message or bounce you "
+				                   "sent) or --from-report FILE (a DMARC aggregate "
+				                   "report).");
 				md_finding_add_ref(rep, f, "RFC 8020 section 2");
 			}
 		}
 	}
 	md_report_summary(rep, "dkim keys", "%zu found, %zu problem%s, %zu candidate selector%s",
-	                  k.found, k.bad + k.missing_named,
-	                  k.bad + k.missing_named == 1 ? "" : "s", k.n, k.n == 1 ? "" : "s");
+	                  k.found, k.bad + k.missing_named, k.bad + k.missing_named == 1 ? "" : "s",
+	                  k.n, k.n == 1 ? "" : "s");
 	md_free(k.c);
 	return md_report_status(rep);
 }

@@ -76,7 +76,7 @@ long dkim_base64_decode(const char *p, size_t n, uint8_t *out, size_t cap)
 void dkim_base64_encode(const uint8_t *p, size_t n, char *out)
 {
 	static const char tab[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	size_t i, k = 0;
 
 	for (i = 0; i + 2 < n; i += 3) {

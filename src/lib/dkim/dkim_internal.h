@@ -52,10 +52,7 @@ typedef enum dkim_alg {
 	DKIM_ALG_ED25519_SHA256
 } dkim_alg;
 
-typedef enum dkim_canon {
-	DKIM_CANON_SIMPLE = 0,
-	DKIM_CANON_RELAXED = 1
-} dkim_canon;
+typedef enum dkim_canon { DKIM_CANON_SIMPLE = 0, DKIM_CANON_RELAXED = 1 } dkim_canon;
 
 /*
  * Why a signature or key is unusable, or why verification failed. Each
@@ -107,11 +104,11 @@ typedef enum dkim_err {
 } dkim_err;
 
 typedef struct dkim_reason {
-	const char *id;     /* "dkim.body_hash_mismatch" */
-	int verdict;        /* md_dkim_verdict */
-	const char *text;   /* one line */
-	const char *ref;    /* "RFC 6376 section 3.7" */
-	const char *fix;    /* what to do, or NULL */
+	const char *id;   /* "dkim.body_hash_mismatch" */
+	int verdict;      /* md_dkim_verdict */
+	const char *text; /* one line */
+	const char *ref;  /* "RFC 6376 section 3.7" */
+	const char *fix;  /* what to do, or NULL */
 } dkim_reason;
 
 const dkim_reason *dkim_reason_get(dkim_err e);
@@ -119,7 +116,7 @@ const dkim_reason *dkim_reason_get(dkim_err e);
 /* A DKIM-Signature, ARC-Message-Signature or ARC-Seal value, parsed. */
 typedef struct dkim_sig {
 	dkim_kind kind;
-	md_str value;            /* header field value (after the colon) */
+	md_str value; /* header field value (after the colon) */
 	md_tag_list tags;
 	/* tag values (slices of VALUE; p == NULL when absent) */
 	md_str v, a, b, bh, c, d, h, i, l, q, s, t, x, z, cv;
@@ -129,12 +126,12 @@ typedef struct dkim_sig {
 	size_t nh;
 	bool has_l, has_t, has_x;
 	uint64_t len, ts, exp;
-	uint64_t instance;       /* ARC i= */
-	md_str auid_domain;      /* domain part of i= (DKIM) */
+	uint64_t instance;  /* ARC i= */
+	md_str auid_domain; /* domain part of i= (DKIM) */
 	/* first problem found while parsing (DKIM_OK if none) */
 	dkim_err err;
-	const char *err_detail;  /* static text naming the tag, or NULL */
-	size_t err_offset;       /* byte offset in VALUE */
+	const char *err_detail; /* static text naming the tag, or NULL */
+	size_t err_offset;      /* byte offset in VALUE */
 } dkim_sig;
 
 /*
@@ -150,13 +147,13 @@ void dkim_sig_parse(dkim_sig *sig, dkim_kind kind, const char *p, size_t n);
 typedef struct dkim_key {
 	md_tag_list tags;
 	md_str v, h, k, n, p, s, t;
-	bool v_not_first;        /* v= present but not the first tag */
-	bool k_rsa, k_ed25519;   /* k= names a type we know (default rsa) */
-	bool h_sha256, h_sha1;   /* allowed hashes (both when h= absent) */
-	bool s_email;            /* s= absent, "*" or contains "email" */
-	bool t_testing, t_strict;/* t=y, t=s */
-	bool revoked;            /* p= present and empty */
-	dkim_err err;            /* first problem (DKIM_OK if none) */
+	bool v_not_first;         /* v= present but not the first tag */
+	bool k_rsa, k_ed25519;    /* k= names a type we know (default rsa) */
+	bool h_sha256, h_sha1;    /* allowed hashes (both when h= absent) */
+	bool s_email;             /* s= absent, "*" or contains "email" */
+	bool t_testing, t_strict; /* t=y, t=s */
+	bool revoked;             /* p= present and empty */
+	dkim_err err;             /* first problem (DKIM_OK if none) */
 	const char *err_detail;
 	size_t err_offset;
 } dkim_key;
@@ -207,8 +204,7 @@ typedef int (*dkim_sink)(void *ud, const char *p, size_t n);
  * B_VALUE is that tag's value slice inside RAW. With CRLF, a final CRLF is
  * appended (every header but the signature's own).
  */
-md_status dkim_canon_header(md_buf *out, dkim_canon c, md_str raw, md_str b_value,
-                            bool crlf);
+md_status dkim_canon_header(md_buf *out, dkim_canon c, md_str raw, md_str b_value, bool crlf);
 
 /*
  * Canonicalise BODY into SINK. Returns the canonical length (all of it,
@@ -229,8 +225,8 @@ typedef struct dkim_msg {
 	dkim_field *f;
 	size_t nf;
 	md_str body;
-	char *owned;      /* CRLF-normalised copy when the input used bare LF */
-	bool lf_fixed;    /* true when bare LF line ends were turned into CRLF */
+	char *owned;           /* CRLF-normalised copy when the input used bare LF */
+	bool lf_fixed;         /* true when bare LF line ends were turned into CRLF */
 	struct md_message *mm; /* the MIME reader's parse (fields point into it) */
 } dkim_msg;
 
@@ -251,12 +247,11 @@ md_status dkim_header_block(md_buf *out, const dkim_msg *m, const dkim_sig *sig,
 
 /* Hash canonical body for SIG: digest of the first l= bytes (or all).
  * CANON_LEN gets the full canonical length. Returns MD_OK or MD_ENOMEM. */
-md_status dkim_body_hash(const dkim_msg *m, dkim_canon c, const EVP_MD *md, bool has_l,
-                         uint64_t l, uint8_t *digest, unsigned *dlen, size_t *canon_len);
+md_status dkim_body_hash(const dkim_msg *m, dkim_canon c, const EVP_MD *md, bool has_l, uint64_t l,
+                         uint8_t *digest, unsigned *dlen, size_t *canon_len);
 
 /* Decode the raw TXT answer strings into one record string (joined) in
  * OUT. */
-md_status dkim_join_txt(md_buf *out, const uint8_t *const *txt, const uint8_t *lens,
-                        size_t n);
+md_status dkim_join_txt(md_buf *out, const uint8_t *const *txt, const uint8_t *lens, size_t n);
 
 #endif

@@ -101,8 +101,9 @@ static void warning_findings(md_report *rep, const md_dkim_sig_info *s, const ch
 		                           "With l= anyone can append content (links, attachments "
 		                           "text) to a signed message and the signature still "
 		                           "passes, so spammers can reuse your signed mail.");
-		md_finding_set_fix(rep, f, "Configure the signer not to add l= (sign the whole "
-		                           "body).");
+		md_finding_set_fix(rep, f,
+		                   "Configure the signer not to add l= (sign the whole "
+		                   "body).");
 		md_finding_add_ref(rep, f, "RFC 6376 section 8.2");
 	}
 	if (s->key_testing) {
@@ -110,8 +111,9 @@ static void warning_findings(md_report *rep, const md_dkim_sig_info *s, const ch
 		                  s->key_name ? s->key_name : subj,
 		                  "The key is in testing mode (t=y)");
 		md_finding_set_evidence(rep, f, "%s", s->key_record ? s->key_record : "t=y");
-		md_finding_set_explanation(rep, f, "Receivers may treat signatures made with a "
-		                                   "testing key as unsigned.");
+		md_finding_set_explanation(rep, f,
+		                           "Receivers may treat signatures made with a "
+		                           "testing key as unsigned.");
 		md_finding_set_fix(rep, f, "Remove t=y from the key record once signing works.");
 		md_finding_add_ref(rep, f, "RFC 6376 section 3.6.1 (t=)");
 	}
@@ -120,18 +122,20 @@ static void warning_findings(md_report *rep, const md_dkim_sig_info *s, const ch
 		f = md_report_add(rep, "dkim.key_1024", MD_SEV_WARNING, MD_PILLAR_AUTHENTICATION,
 		                  s->key_name ? s->key_name : subj, "The RSA key is short");
 		md_finding_set_title(rep, f, "The RSA key is only %u bits", s->key_bits);
-		md_finding_set_explanation(rep, f, "1024-bit RSA is the minimum receivers accept; "
-		                                   "RFC 8301 asks signers for 2048 bits.");
-		md_finding_set_fix(rep, f, "Generate a 2048-bit key under a new selector, publish "
-		                           "it, and switch the signer to it.");
+		md_finding_set_explanation(rep, f,
+		                           "1024-bit RSA is the minimum receivers accept; "
+		                           "RFC 8301 asks signers for 2048 bits.");
+		md_finding_set_fix(rep, f,
+		                   "Generate a 2048-bit key under a new selector, publish "
+		                   "it, and switch the signer to it.");
 		md_finding_add_ref(rep, f, "RFC 8301 section 3.2");
 	}
 }
 
 md_status md_dkim_result_report(md_report *rep, const md_dkim_result *r)
 {
-	static const char *const cols[] = {"domain", "selector", "algorithm", "c", "result",
-	                                   "reason"};
+	static const char *const cols[] = {"domain", "selector", "algorithm",
+	                                   "c",      "result",   "reason"};
 	md_table *t = md_report_add_table(rep, "dkim_signatures", 6, cols);
 	json_t *arr = json_array(), *obj;
 	size_t i, n = md_dkim_result_count(r);
@@ -143,18 +147,19 @@ md_status md_dkim_result_report(md_report *rep, const md_dkim_result *r)
 	md_report_summary(rep, "dkim", "%s (%zu signature%s)",
 	                  md_dkim_verdict_name(md_dkim_result_verdict(r)), n, n == 1 ? "" : "s");
 	if (n == 0) {
-		md_finding *f = md_report_add(rep, "dkim.none", MD_SEV_WARNING,
-		                              MD_PILLAR_AUTHENTICATION,
-		                              md_dkim_result_from_domain(r)
-		                                  ? md_dkim_result_from_domain(r) : "message",
-		                              "The message has no DKIM signature");
+		md_finding *f = md_report_add(
+		    rep, "dkim.none", MD_SEV_WARNING, MD_PILLAR_AUTHENTICATION,
+		    md_dkim_result_from_domain(r) ? md_dkim_result_from_domain(r) : "message",
+		    "The message has no DKIM signature");
 
-		md_finding_set_explanation(rep, f, "Without a DKIM signature aligned with the From "
-		                                   "domain, DMARC rests on SPF alone, which breaks "
-		                                   "on forwarding; Gmail and Yahoo require DKIM for "
-		                                   "bulk senders.");
-		md_finding_set_fix(rep, f, "Enable DKIM signing at the sending service with d= "
-		                           "your From domain, and publish its key.");
+		md_finding_set_explanation(rep, f,
+		                           "Without a DKIM signature aligned with the From "
+		                           "domain, DMARC rests on SPF alone, which breaks "
+		                           "on forwarding; Gmail and Yahoo require DKIM for "
+		                           "bulk senders.");
+		md_finding_set_fix(rep, f,
+		                   "Enable DKIM signing at the sending service with d= "
+		                   "your From domain, and publish its key.");
 		md_finding_add_ref(rep, f, "RFC 6376 section 6");
 	}
 	for (i = 0; i < n; i++) {
@@ -182,15 +187,16 @@ md_status md_dkim_result_report(md_report *rep, const md_dkim_result *r)
 			md_report_trace(rep, 1, "body hash: bh=%s, computed %s%s",
 			                s->body_hash_expected ? s->body_hash_expected : "?",
 			                s->body_hash_computed,
-			                s->body_hash_expected &&
-			                        strcmp(s->body_hash_expected, s->body_hash_computed) == 0
-			                    ? " (match)" : " (MISMATCH)");
+			                s->body_hash_expected && strcmp(s->body_hash_expected,
+			                                                s->body_hash_computed) == 0
+			                    ? " (match)"
+			                    : " (MISMATCH)");
 		md_report_trace(rep, 1, "result: %s (%s)", md_dkim_verdict_name(s->verdict),
 		                s->detail ? s->detail : s->reason);
 
 		if (s->verdict == MD_DKIM_PASS) {
-			f = md_report_add(rep, "dkim.pass", MD_SEV_OK, MD_PILLAR_AUTHENTICATION, subj,
-			                  "DKIM signature verifies");
+			f = md_report_add(rep, "dkim.pass", MD_SEV_OK, MD_PILLAR_AUTHENTICATION,
+			                  subj, "DKIM signature verifies");
 			md_finding_set_title(rep, f, "DKIM signature by %s (s=%s) verifies", subj,
 			                     s->selector ? s->selector : "?");
 			md_finding_set_evidence(rep, f, "a=%s c=%s h=%s; key %s %u-bit %s",
@@ -199,35 +205,39 @@ md_status md_dkim_result_report(md_report *rep, const md_dkim_result *r)
 			                        s->key_name ? s->key_name : "?", s->key_bits,
 			                        s->key_type ? s->key_type : "");
 		} else {
-			f = md_report_add(rep, s->reason_id, severity_of(s), MD_PILLAR_AUTHENTICATION,
-			                  subj, "DKIM signature does not verify");
+			f = md_report_add(rep, s->reason_id, severity_of(s),
+			                  MD_PILLAR_AUTHENTICATION, subj,
+			                  "DKIM signature does not verify");
 			md_finding_set_title(rep, f, "DKIM signature by %s (s=%s) %s: %s", subj,
 			                     s->selector ? s->selector : "?",
 			                     md_dkim_verdict_name(s->verdict), s->reason);
 			if (s->cause == MD_DKIM_CAUSE_BODY_APPENDED)
-				md_finding_set_evidence(rep, f,
-				                        "body hash in the signature (bh=): %s\n"
-				                        "body hash computed now:           %s\n"
-				                        "the first %lld bytes of the canonical body still "
-				                        "hash to bh=; %lld bytes were appended:\n%s",
-				                        s->body_hash_expected, s->body_hash_computed,
-				                        s->body_canon_length - s->appended_bytes, s->appended_bytes,
-				                        s->appended_text ? s->appended_text : "");
+				md_finding_set_evidence(
+				    rep, f,
+				    "body hash in the signature (bh=): %s\n"
+				    "body hash computed now:           %s\n"
+				    "the first %lld bytes of the canonical body still "
+				    "hash to bh=; %lld bytes were appended:\n%s",
+				    s->body_hash_expected, s->body_hash_computed,
+				    s->body_canon_length - s->appended_bytes, s->appended_bytes,
+				    s->appended_text ? s->appended_text : "");
 			else if (s->body_hash_computed && s->cause != MD_DKIM_CAUSE_HEADER_CHANGED)
 				md_finding_set_evidence(rep, f,
 				                        "body hash in the signature (bh=): %s\n"
 				                        "body hash computed now:           %s",
-				                        s->body_hash_expected, s->body_hash_computed);
+				                        s->body_hash_expected,
+				                        s->body_hash_computed);
 			else if (s->cause == MD_DKIM_CAUSE_HEADER_CHANGED && s->header_block)
-				md_finding_set_evidence(rep, f,
-				                        "body hash matches (%s); signed header block "
-				                        "(canonicalised, as hashed):\n%.*s%s",
-				                        s->body_hash_computed, DKIM_BLOCK_SHOWN,
-				                        s->header_block,
-				                        strlen(s->header_block) > DKIM_BLOCK_SHOWN ? "..." : "");
+				md_finding_set_evidence(
+				    rep, f,
+				    "body hash matches (%s); signed header block "
+				    "(canonicalised, as hashed):\n%.*s%s",
+				    s->body_hash_computed, DKIM_BLOCK_SHOWN, s->header_block,
+				    strlen(s->header_block) > DKIM_BLOCK_SHOWN ? "..." : "");
 			else if (s->cause == MD_DKIM_CAUSE_KEY)
-				md_finding_set_evidence(rep, f, "%s: %s", s->key_name ? s->key_name : "key",
-				                        s->key_record ? s->key_record : "no key record");
+				md_finding_set_evidence(
+				    rep, f, "%s: %s", s->key_name ? s->key_name : "key",
+				    s->key_record ? s->key_record : "no key record");
 			else
 				md_finding_set_evidence(rep, f, "%s", s->raw ? s->raw : "");
 			md_finding_set_explanation(rep, f, "%s%s%s",
@@ -293,10 +303,12 @@ md_status md_dkim_result_report_bulk(md_report *rep, const char *name, const md_
 			                              "DKIM signature does not verify");
 
 			md_finding_set_title(rep, f, "%s: DKIM signature by %s (s=%s) %s: %s", name,
-			                     s->domain ? s->domain : "?", s->selector ? s->selector : "?",
+			                     s->domain ? s->domain : "?",
+			                     s->selector ? s->selector : "?",
 			                     md_dkim_verdict_name(s->verdict), s->reason);
 			if (s->cause_text)
-				md_finding_set_explanation(rep, f, "Likely cause: %s", s->cause_text);
+				md_finding_set_explanation(rep, f, "Likely cause: %s",
+				                           s->cause_text);
 			if (s->verdict == MD_DKIM_TEMPERROR)
 				md_finding_set_could_not_check(f);
 			md_finding_add_ref(rep, f, s->ref);

@@ -34,7 +34,7 @@
 
 const char *md_dkim_verdict_name(md_dkim_verdict v)
 {
-	static const char *const names[] = {"none", "pass", "fail", "policy",
+	static const char *const names[] = {"none",    "pass",      "fail",     "policy",
 	                                    "neutral", "temperror", "permerror"};
 
 	return (unsigned)v < sizeof(names) / sizeof(names[0]) ? names[v] : "permerror";
@@ -42,7 +42,7 @@ const char *md_dkim_verdict_name(md_dkim_verdict v)
 
 const char *md_dkim_cause_name(md_dkim_cause c)
 {
-	static const char *const names[] = {"none", "body_appended", "body_whitespace",
+	static const char *const names[] = {"none",         "body_appended",  "body_whitespace",
 	                                    "body_changed", "header_changed", "key",
 	                                    "signature"};
 
@@ -66,8 +66,8 @@ void dkim_keycache_clear(dkim_keycache *kc)
 }
 
 /* The key for RECORD from the cache, or parsed (and remembered). */
-static EVP_PKEY *cached_pkey(dkim_keycache *kc, const dkim_key *key, const char *record,
-                             size_t len, unsigned *bits, dkim_err *err)
+static EVP_PKEY *cached_pkey(dkim_keycache *kc, const dkim_key *key, const char *record, size_t len,
+                             unsigned *bits, dkim_err *err)
 {
 	dkim_keycache_entry *e;
 	EVP_PKEY *pk;
@@ -225,8 +225,8 @@ typedef struct prefix_probe {
 	EVP_MD_CTX *ctx, *tmp;
 	const uint8_t *want;
 	unsigned wlen;
-	size_t pos;        /* canonical bytes seen so far */
-	size_t match;      /* prefix length that matched, or (size_t)-1 */
+	size_t pos;   /* canonical bytes seen so far */
+	size_t match; /* prefix length that matched, or (size_t)-1 */
 	unsigned probes;
 	char shown[DKIM_APPENDED_SHOWN + 1];
 	size_t nshown;
@@ -369,7 +369,8 @@ void dkim_eval_sig(dkim_ctx *cx, const dkim_sig *sig, const dkim_field *self,
 	/* the header block */
 	md_buf_init(&ev->block, DKIM_MAX_BLOCK);
 	if (cx->build_block(cx, sig, self, &ev->block) != MD_OK) {
-		ev->err = ev->block.err == MD_ELIMIT ? DKIM_E_SIG_TOO_MANY_HEADERS : DKIM_E_INTERNAL;
+		ev->err =
+		    ev->block.err == MD_ELIMIT ? DKIM_E_SIG_TOO_MANY_HEADERS : DKIM_E_INTERNAL;
 		return;
 	}
 	if (sig->kind != DKIM_KIND_SEAL && !ev->bh_ok) {
@@ -395,8 +396,7 @@ void dkim_eval_free(dkim_eval *ev)
 	md_buf_free(&ev->block);
 }
 
-md_status dkim_block_for_sig(dkim_ctx *cx, const dkim_sig *sig, const dkim_field *self,
-                             md_buf *out)
+md_status dkim_block_for_sig(dkim_ctx *cx, const dkim_sig *sig, const dkim_field *self, md_buf *out)
 {
 	return dkim_header_block(out, cx->msg, sig, self);
 }
@@ -526,8 +526,8 @@ static void add_warning(md_arena *a, const char **w, const char *text)
 	*w = *w ? md_arena_printf(a, "%s\n%s", *w, text) : md_arena_strdup(a, text);
 }
 
-static void fill_info(md_dkim_result *r, dkim_ctx *cx, const dkim_sig *sig,
-                      const dkim_field *self, dkim_eval *ev, md_dkim_sig_info *info)
+static void fill_info(md_dkim_result *r, dkim_ctx *cx, const dkim_sig *sig, const dkim_field *self,
+                      dkim_eval *ev, md_dkim_sig_info *info)
 {
 	md_arena *a = r->arena;
 	const dkim_reason *why = dkim_reason_get(ev->err);
@@ -547,13 +547,13 @@ static void fill_info(md_dkim_result *r, dkim_ctx *cx, const dkim_sig *sig,
 	}
 	info->domain = astr(a, sig->d);
 	info->selector = astr(a, sig->s);
-	info->identity = sig->i.p ? astr(a, md_str_trim(sig->i))
-	                          : (sig->d.p ? md_arena_printf(a, "@%.*s", (int)sig->d.n, sig->d.p)
-	                                      : NULL);
+	info->identity =
+	    sig->i.p ? astr(a, md_str_trim(sig->i))
+	             : (sig->d.p ? md_arena_printf(a, "@%.*s", (int)sig->d.n, sig->d.p) : NULL);
 	info->algorithm = squeeze_ws(a, sig->a);
-	info->canonicalization = md_arena_printf(a, "%s/%s",
-	                                         sig->hcanon == DKIM_CANON_RELAXED ? "relaxed" : "simple",
-	                                         sig->bcanon == DKIM_CANON_RELAXED ? "relaxed" : "simple");
+	info->canonicalization =
+	    md_arena_printf(a, "%s/%s", sig->hcanon == DKIM_CANON_RELAXED ? "relaxed" : "simple",
+	                    sig->bcanon == DKIM_CANON_RELAXED ? "relaxed" : "simple");
 	info->signed_headers = squeeze_ws(a, sig->h);
 	info->signed_at = sig->has_t ? (long long)sig->ts : -1;
 	info->expires_at = sig->has_x ? (long long)sig->exp : -1;
@@ -567,7 +567,9 @@ static void fill_info(md_dkim_result *r, dkim_ctx *cx, const dkim_sig *sig,
 		                                 (int)sig->d.n, sig->d.p);
 	info->key_record = ev->key.record ? md_arena_strdup(a, ev->key.record) : NULL;
 	if (ev->key.record)
-		info->key_type = ev->key.key.k_ed25519 ? "ed25519" : ev->key.key.k_rsa ? "rsa" : NULL;
+		info->key_type = ev->key.key.k_ed25519 ? "ed25519"
+		                 : ev->key.key.k_rsa   ? "rsa"
+		                                       : NULL;
 	info->key_bits = ev->key.bits;
 	info->key_testing = ev->key.key.t_testing;
 	info->appended_bytes = ev->appended;
@@ -583,29 +585,32 @@ static void fill_info(md_dkim_result *r, dkim_ctx *cx, const dkim_sig *sig,
 	switch (info->cause) {
 	case MD_DKIM_CAUSE_BODY_APPENDED:
 		info->cause_text = md_arena_printf(
-			a, "%lld bytes were added to the end of the body after signing (a mailing-list "
-			   "footer, a disclaimer or an antivirus notice); the body up to that point is "
-			   "unchanged and still hashes to bh=",
-			ev->appended);
+		    a,
+		    "%lld bytes were added to the end of the body after signing (a mailing-list "
+		    "footer, a disclaimer or an antivirus notice); the body up to that point is "
+		    "unchanged and still hashes to bh=",
+		    ev->appended);
 		break;
 	case MD_DKIM_CAUSE_BODY_CHANGED:
-		info->cause_text = ev->simple_body
-			? "the body changed after signing; with c=.../simple any whitespace or "
-			  "line-ending change by a relay breaks the hash (relaxed body "
-			  "canonicalisation tolerates it)"
-			: "the body changed after signing (rewritten by a relay, a forwarder, a list "
-			  "manager, or a content filter); it is not just text appended at the end";
+		info->cause_text =
+		    ev->simple_body
+		        ? "the body changed after signing; with c=.../simple any whitespace or "
+		          "line-ending change by a relay breaks the hash (relaxed body "
+		          "canonicalisation tolerates it)"
+		        : "the body changed after signing (rewritten by a relay, a forwarder, a "
+		          "list "
+		          "manager, or a content filter); it is not just text appended at the end";
 		break;
 	case MD_DKIM_CAUSE_HEADER_CHANGED:
 		info->cause_text =
-			"the body is intact but the signature does not verify: a signed header field "
-			"was changed in transit (e.g. a list tag in Subject), or the key at the "
-			"selector was replaced after signing (key rotated too early)";
+		    "the body is intact but the signature does not verify: a signed header field "
+		    "was changed in transit (e.g. a list tag in Subject), or the key at the "
+		    "selector was replaced after signing (key rotated too early)";
 		break;
 	case MD_DKIM_CAUSE_KEY:
-		info->cause_text = md_arena_printf(a, "the key record at %s: %s",
-		                                   info->key_name ? info->key_name : "the selector",
-		                                   why->text);
+		info->cause_text =
+		    md_arena_printf(a, "the key record at %s: %s",
+		                    info->key_name ? info->key_name : "the selector", why->text);
 		break;
 	case MD_DKIM_CAUSE_SIGNATURE:
 		info->cause_text = md_arena_printf(a, "the signature itself: %s", why->text);

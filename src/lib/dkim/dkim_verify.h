@@ -59,7 +59,7 @@ struct dkim_ctx {
 	bool no_evidence;
 	bool diagnose;
 	dkim_block_fn build_block;
-	void *ud; /* for build_block */
+	void *ud;            /* for build_block */
 	dkim_keycache *keys; /* may be NULL */
 	dkim_bh_cache bh[DKIM_BH_CACHE];
 	size_t nbh;

@@ -162,7 +162,8 @@ static void do_spf(md_resolver *res, md_auth_result *r)
 		so.no_trace = true;
 		if (helo_id ? r->helo == NULL : r->spf_domain == NULL) {
 			r->spf_result = "none";
-			r->spf_reason = "no identity to check (no MAIL FROM domain and no HELO name)";
+			r->spf_reason =
+			    "no identity to check (no MAIL FROM domain and no HELO name)";
 			return;
 		}
 		if ((helo_id ? md_spf_check_helo(res, r->ip, r->helo, &so, &v)
@@ -229,10 +230,11 @@ static const char *build_header(md_auth_result *r)
 		if (s->verdict == MD_DKIM_PASS && s->key_bits)
 			md_buf_printf(&b, " (%u-bit key)", s->key_bits);
 		else if (s->verdict != MD_DKIM_PASS)
-			put_comment(&b, s->cause == MD_DKIM_CAUSE_BODY_APPENDED ? "body hash mismatch: "
-			                                                          "content appended "
-			                                                          "after signing"
-			                                                        : s->reason);
+			put_comment(&b, s->cause == MD_DKIM_CAUSE_BODY_APPENDED
+			                    ? "body hash mismatch: "
+			                      "content appended "
+			                      "after signing"
+			                    : s->reason);
 		if (s->domain)
 			md_buf_printf(&b, " header.d=%s", s->domain);
 		if (s->identity)
@@ -473,17 +475,19 @@ static void spf_finding(md_report *rep, const md_auth_result *r)
 	snprintf(id, sizeof(id), "spf.result.%s", res);
 	f = md_report_add(rep, id, sev, MD_PILLAR_AUTHENTICATION, subj, "SPF result");
 	md_finding_set_title(rep, f, "SPF %s for %s from %s", res, subj, r->ip ? r->ip : "?");
-	md_finding_set_evidence(rep, f, "identity %s (%s), client %s%s%s%s%s", r->spf_identity,
-	                        subj, r->ip ? r->ip : "?", r->spf_reason ? "; " : "",
-	                        r->spf_reason ? r->spf_reason : "", r->spf_record ? "; record: " : "",
-	                        r->spf_record ? r->spf_record : "");
+	md_finding_set_evidence(
+	    rep, f, "identity %s (%s), client %s%s%s%s%s", r->spf_identity, subj,
+	    r->ip ? r->ip : "?", r->spf_reason ? "; " : "", r->spf_reason ? r->spf_reason : "",
+	    r->spf_record ? "; record: " : "", r->spf_record ? r->spf_record : "");
 	if (r->spf_explanation)
-		md_finding_set_explanation(rep, f, "The domain's explanation: %s", r->spf_explanation);
+		md_finding_set_explanation(rep, f, "The domain's explanation: %s",
+		                           r->spf_explanation);
 	if (!strcmp(res, "temperror"))
 		md_finding_set_could_not_check(f);
 	if (sev >= MD_SEV_WARNING && strcmp(res, "temperror") != 0)
-		md_finding_set_fix(rep, f, "Authorise %s in the SPF record of %s (see maildiag spf "
-		                           "%s), or send with a MAIL FROM whose domain authorises it.",
+		md_finding_set_fix(rep, f,
+		                   "Authorise %s in the SPF record of %s (see maildiag spf "
+		                   "%s), or send with a MAIL FROM whose domain authorises it.",
 		                   r->ip ? r->ip : "the sending IP", subj, subj);
 	md_finding_add_ref(rep, f, "RFC 7208 section 2.6");
 }
@@ -494,20 +498,20 @@ md_status md_auth_result_report(md_report *rep, const md_auth_result *r)
 	const md_arc_info *arc = md_arc_result_info(r->arc);
 	md_status st;
 
-	md_report_summary(rep, "client", "%s%s%s (%s)", r->ip ? r->ip : "?", r->helo ? " helo " : "",
-	                  r->helo ? r->helo : "", r->client_source);
+	md_report_summary(rep, "client", "%s%s%s (%s)", r->ip ? r->ip : "?",
+	                  r->helo ? " helo " : "", r->helo ? r->helo : "", r->client_source);
 	md_report_summary(rep, "spf", "%s (%s %s)", r->spf_result, r->spf_identity,
 	                  r->spf_domain ? r->spf_domain : "-");
 	md_report_set_json_value(rep, "client",
-	                         json_pack("{s:o, s:o, s:o, s:s}", "ip", md_json_cstr(r->ip), "helo",
-	                                   md_json_cstr(r->helo), "mail_from",
+	                         json_pack("{s:o, s:o, s:o, s:s}", "ip", md_json_cstr(r->ip),
+	                                   "helo", md_json_cstr(r->helo), "mail_from",
 	                                   md_json_cstr(r->mail_from), "source", r->client_source));
 	md_report_set_json_value(
-		rep, "spf",
-		json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:b}", "result", r->spf_result, "identity",
-		          r->spf_identity, "domain", md_json_cstr(r->spf_domain), "reason",
-		          md_json_cstr(r->spf_reason), "record", md_json_cstr(r->spf_record),
-		          "explanation", md_json_cstr(r->spf_explanation), "given", r->spf_given));
+	    rep, "spf",
+	    json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:b}", "result", r->spf_result, "identity",
+	              r->spf_identity, "domain", md_json_cstr(r->spf_domain), "reason",
+	              md_json_cstr(r->spf_reason), "record", md_json_cstr(r->spf_record),
+	              "explanation", md_json_cstr(r->spf_explanation), "given", r->spf_given));
 	spf_finding(rep, r);
 	st = md_dkim_result_report(rep, r->dkim);
 	if (st == MD_OK)
@@ -517,18 +521,20 @@ md_status md_auth_result_report(md_report *rep, const md_auth_result *r)
 	if (st == MD_OK)
 		st = md_dmarc_result_report(rep, r->dmarc);
 	if (st == MD_OK && o->verdict == MD_DMARC_FAIL && arc->verdict == MD_ARC_PASS) {
-		md_finding *f = md_report_add(rep, "auth.arc_may_override", MD_SEV_NOTICE,
-		                              MD_PILLAR_AUTHENTICATION,
-		                              arc->sealer ? arc->sealer : "ARC",
-		                              "DMARC fails but a valid ARC chain vouches for the "
-		                              "message");
+		md_finding *f =
+		    md_report_add(rep, "auth.arc_may_override", MD_SEV_NOTICE,
+		                  MD_PILLAR_AUTHENTICATION, arc->sealer ? arc->sealer : "ARC",
+		                  "DMARC fails but a valid ARC chain vouches for the "
+		                  "message");
 		md_finding_set_evidence(rep, f, "ARC instance %u sealed by %s recorded: %s",
 		                        arc->instances, arc->sealer ? arc->sealer : "?",
 		                        arc->latest_aar ? arc->latest_aar : "");
-		md_finding_set_explanation(rep, f, "Receivers that trust %s as a sealer (Gmail and "
-		                                   "Microsoft keep such lists) may deliver the message "
-		                                   "despite the DMARC failure (RFC 9989 local policy "
-		                                   "override).", arc->sealer ? arc->sealer : "the sealer");
+		md_finding_set_explanation(rep, f,
+		                           "Receivers that trust %s as a sealer (Gmail and "
+		                           "Microsoft keep such lists) may deliver the message "
+		                           "despite the DMARC failure (RFC 9989 local policy "
+		                           "override).",
+		                           arc->sealer ? arc->sealer : "the sealer");
 		md_finding_add_ref(rep, f, "RFC 8617 section 7.2");
 	}
 	md_report_set_string(rep, "authentication_results", r->header ? r->header : "");

@@ -58,11 +58,11 @@ md_status md_dmarc_reading_parse(const char *s, md_dmarc_reading *out)
 /* the answers */
 
 struct dmarc_q {
-	char name[256];           /* the domain (without _dmarc.) */
+	char name[256]; /* the domain (without _dmarc.) */
 	const md_dns_result *res;
 	bool parsed;
 	dmarc_state state;
-	dmarc_record rec;         /* when state == DMARC_ONE */
+	dmarc_record rec; /* when state == DMARC_ONE */
 	const char *text;
 };
 
@@ -370,8 +370,11 @@ md_status md_dmarc_evaluate(md_resolver *res, const md_dmarc_input *in, md_dmarc
 
 			if (st == DMARC_FAILED) {
 				o->verdict = MD_DMARC_TEMPERROR;
-				o->reason = md_arena_printf(a, "the DMARC record at _dmarc.%s could not be "
-				                               "looked up (DNS failure)", names[i]);
+				o->reason =
+				    md_arena_printf(a,
+				                    "the DMARC record at _dmarc.%s could not be "
+				                    "looked up (DNS failure)",
+				                    names[i]);
 				goto done;
 			}
 			if (st == DMARC_ONE) {
@@ -389,14 +392,20 @@ md_status md_dmarc_evaluate(md_resolver *res, const md_dmarc_input *in, md_dmarc
 		}
 		if (st == DMARC_FAILED) {
 			o->verdict = MD_DMARC_TEMPERROR;
-			o->reason = md_arena_printf(a, "the DMARC record at _dmarc.%s could not be looked "
-			                               "up (DNS failure)", q ? q->name : from);
+			o->reason =
+			    md_arena_printf(a,
+			                    "the DMARC record at _dmarc.%s could not be looked "
+			                    "up (DNS failure)",
+			                    q ? q->name : from);
 			goto done;
 		}
 		if (st == DMARC_MULTIPLE) {
 			o->verdict = MD_DMARC_NONE;
-			o->reason = md_arena_printf(a, "several DMARC records at _dmarc.%s: none applies "
-			                               "(RFC 7489 section 6.6.3)", q->name);
+			o->reason =
+			    md_arena_printf(a,
+			                    "several DMARC records at _dmarc.%s: none applies "
+			                    "(RFC 7489 section 6.6.3)",
+			                    q->name);
 			goto done;
 		}
 		if (st == DMARC_ONE)
@@ -412,9 +421,11 @@ md_status md_dmarc_evaluate(md_resolver *res, const md_dmarc_input *in, md_dmarc
 	o->record = pq->text;
 	if (!dmarc_record_usable(rec, in->reading)) {
 		o->verdict = MD_DMARC_NONE;
-		o->reason = md_arena_printf(a, "the DMARC record at _dmarc.%s has no valid p= "
-		                               "(and no valid rua= to fall back on p=none), so no "
-		                               "policy applies", pq->name);
+		o->reason = md_arena_printf(a,
+		                            "the DMARC record at _dmarc.%s has no valid p= "
+		                            "(and no valid rua= to fall back on p=none), so no "
+		                            "policy applies",
+		                            pq->name);
 		goto done;
 	}
 	if (temp) {
@@ -443,7 +454,8 @@ md_status md_dmarc_evaluate(md_resolver *res, const md_dmarc_input *in, md_dmarc
 		x->domain = md_arena_strdup(a, d);
 		x->pass = id->pass;
 		x->strict = strict;
-		x->result = id->result ? md_arena_strdup(a, id->result) : (id->pass ? "pass" : "fail");
+		x->result =
+		    id->result ? md_arena_strdup(a, id->result) : (id->pass ? "pass" : "fail");
 		if (strict) {
 			x->aligned = strcmp(d, from) == 0;
 		} else {
@@ -470,7 +482,8 @@ md_status md_dmarc_evaluate(md_resolver *res, const md_dmarc_input *in, md_dmarc
 		o->requested = dmarc_record_p(rec);
 		o->policy_tag = "p";
 	} else {
-		if (in->reading == MD_DMARC_RFC9989 && ares != NULL && ares->outcome == MD_DNS_NXDOMAIN)
+		if (in->reading == MD_DMARC_RFC9989 && ares != NULL &&
+		    ares->outcome == MD_DNS_NXDOMAIN)
 			o->from_exists = false;
 		if (!o->from_exists && rec->has_np && rec->np_valid) {
 			o->requested = rec->np;
@@ -501,25 +514,31 @@ md_status md_dmarc_evaluate(md_resolver *res, const md_dmarc_input *in, md_dmarc
 	o->disposition = o->requested;
 	if (o->testing) {
 		o->disposition = lower(o->requested);
-		o->reason = md_arena_printf(a, "no authenticated identifier aligns with %s; t=y (testing) "
-		                               "lowers %s=%s to %s", from, o->policy_tag,
-		                            md_dmarc_policy_name(o->requested),
-		                            md_dmarc_policy_name(o->disposition));
+		o->reason =
+		    md_arena_printf(a,
+		                    "no authenticated identifier aligns with %s; t=y (testing) "
+		                    "lowers %s=%s to %s",
+		                    from, o->policy_tag, md_dmarc_policy_name(o->requested),
+		                    md_dmarc_policy_name(o->disposition));
 	} else if (in->reading == MD_DMARC_RFC7489 && o->pct == 0) {
 		o->disposition = lower(o->requested);
-		o->reason = md_arena_printf(a, "no authenticated identifier aligns with %s; pct=0 "
-		                               "lowers %s=%s to %s (RFC 7489 section 6.6.4)", from,
-		                            o->policy_tag, md_dmarc_policy_name(o->requested),
+		o->reason = md_arena_printf(a,
+		                            "no authenticated identifier aligns with %s; pct=0 "
+		                            "lowers %s=%s to %s (RFC 7489 section 6.6.4)",
+		                            from, o->policy_tag, md_dmarc_policy_name(o->requested),
 		                            md_dmarc_policy_name(o->disposition));
 	} else if (in->reading == MD_DMARC_RFC7489 && o->pct < 100) {
-		o->reason = md_arena_printf(a, "no authenticated identifier aligns with %s; %s=%s "
-		                               "applies to %d%% of failing messages, the rest get %s",
+		o->reason = md_arena_printf(a,
+		                            "no authenticated identifier aligns with %s; %s=%s "
+		                            "applies to %d%% of failing messages, the rest get %s",
 		                            from, o->policy_tag, md_dmarc_policy_name(o->requested),
 		                            o->pct, md_dmarc_policy_name(lower(o->requested)));
 	} else {
-		o->reason = md_arena_printf(a, "no authenticated identifier aligns with %s; %s=%s "
-		                               "applies", from, o->policy_tag,
-		                            md_dmarc_policy_name(o->requested));
+		o->reason =
+		    md_arena_printf(a,
+		                    "no authenticated identifier aligns with %s; %s=%s "
+		                    "applies",
+		                    from, o->policy_tag, md_dmarc_policy_name(o->requested));
 	}
 done:
 	dmarc_qset_free(qs);

@@ -25,7 +25,7 @@
 #define DMARC_MAX_RECORD 4096
 
 typedef struct dmarc_uri {
-	md_str text;     /* as written (trimmed) */
+	md_str text; /* as written (trimmed) */
 	bool mailto;
 	bool valid;
 	md_str domain;   /* the domain of a mailto: address */
@@ -33,25 +33,25 @@ typedef struct dmarc_uri {
 } dmarc_uri;
 
 typedef struct dmarc_problem {
-	const char *id;      /* "dmarc.invalid_tag_value" */
+	const char *id; /* "dmarc.invalid_tag_value" */
 	md_severity sev;
-	const char *text;    /* static description */
-	md_str tag;          /* the tag concerned, or empty */
-	size_t offset;       /* byte offset in the record */
+	const char *text; /* static description */
+	md_str tag;       /* the tag concerned, or empty */
+	size_t offset;    /* byte offset in the record */
 } dmarc_problem;
 
 typedef struct dmarc_record {
 	md_str text;
 	md_tag_list tags;
-	bool is_dmarc;        /* first tag is v=DMARC1 (case-sensitive) */
-	bool v_wrong_case;    /* v=dmarc1 and the like: not a DMARC record */
+	bool is_dmarc;     /* first tag is v=DMARC1 (case-sensitive) */
+	bool v_wrong_case; /* v=dmarc1 and the like: not a DMARC record */
 	bool has_p, p_valid;
 	md_dmarc_policy p;
 	bool has_sp, sp_valid;
 	md_dmarc_policy sp;
 	bool has_np, np_valid;
 	md_dmarc_policy np;
-	char psd;             /* 'y', 'n' or 'u' (absent) */
+	char psd; /* 'y', 'n' or 'u' (absent) */
 	bool has_t, t_testing;
 	bool adkim_strict, aspf_strict;
 	bool has_pct;

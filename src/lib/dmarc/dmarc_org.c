@@ -42,7 +42,8 @@ bool dmarc_norm_domain(const char *domain, char *out, size_t len)
 	for (i = 0; i < n; i++) {
 		char c = domain[i];
 
-		if (!(md_isalnum(c) || c == '-' || c == '_' || c == '.' || (unsigned char)c >= 0x80))
+		if (!(md_isalnum(c) || c == '-' || c == '_' || c == '.' ||
+		      (unsigned char)c >= 0x80))
 			return false;
 		if (c == '.' && (i == 0 || domain[i - 1] == '.'))
 			return false;

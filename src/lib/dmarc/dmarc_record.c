@@ -68,7 +68,8 @@ static void parse_uris(dmarc_record *rec, const md_tag *t, dmarc_uri *uris, size
 		u = md_str_trim((md_str){v.p + i, j - i});
 		i = j + 1;
 		if (u.n == 0) {
-			problem(rec, "dmarc.invalid_uri", MD_SEV_WARNING, "empty report URI", t->name);
+			problem(rec, "dmarc.invalid_uri", MD_SEV_WARNING, "empty report URI",
+			        t->name);
 			continue;
 		}
 		if (*n == DMARC_MAX_URIS) {
@@ -157,9 +158,10 @@ void dmarc_record_parse(dmarc_record *rec, const char *p, size_t n)
 			rec->has_sp = true;
 			rec->sp_valid = parse_policy(v, &rec->sp);
 			if (!rec->sp_valid)
-				problem(rec, "dmarc.invalid_tag_value", MD_SEV_WARNING,
-				        "sp= is not none, quarantine or reject (p= applies instead)",
-				        t->name);
+				problem(
+				    rec, "dmarc.invalid_tag_value", MD_SEV_WARNING,
+				    "sp= is not none, quarantine or reject (p= applies instead)",
+				    t->name);
 		} else if (md_str_eq(t->name, md_str_c("np"))) {
 			rec->has_np = true;
 			rec->np_valid = parse_policy(v, &rec->np);
@@ -206,7 +208,8 @@ void dmarc_record_parse(dmarc_record *rec, const char *p, size_t n)
 				it = md_str_trim((md_str){v.p + i, j - i});
 				if (!(it.n == 1 && strchr("01ds", md_tolower(it.p[0])) != NULL))
 					problem(rec, "dmarc.invalid_tag_value", MD_SEV_WARNING,
-					        "fo= holds a value other than 0, 1, d or s", t->name);
+					        "fo= holds a value other than 0, 1, d or s",
+					        t->name);
 				i = j + 1;
 			}
 		} else if (md_str_eq(t->name, md_str_c("pct"))) {
@@ -218,14 +221,16 @@ void dmarc_record_parse(dmarc_record *rec, const char *p, size_t n)
 			else
 				problem(rec, "dmarc.invalid_tag_value", MD_SEV_WARNING,
 				        "pct= is not a number from 0 to 100", t->name);
-			problem(rec, "dmarc.removed_tag", MD_SEV_NOTICE,
-			        "pct= was removed by RFC 9989 (receivers following it ignore it; use "
-			        "t=y to test a policy)",
-			        t->name);
+			problem(
+			    rec, "dmarc.removed_tag", MD_SEV_NOTICE,
+			    "pct= was removed by RFC 9989 (receivers following it ignore it; use "
+			    "t=y to test a policy)",
+			    t->name);
 		} else if (md_str_eq(t->name, md_str_c("rf"))) {
 			rec->has_rf = true;
 			problem(rec, "dmarc.removed_tag", MD_SEV_NOTICE,
-			        "rf= was removed by RFC 9989 (only afrf was ever defined)", t->name);
+			        "rf= was removed by RFC 9989 (only afrf was ever defined)",
+			        t->name);
 		} else if (md_str_eq(t->name, md_str_c("ri"))) {
 			uint64_t ri;
 
@@ -236,7 +241,8 @@ void dmarc_record_parse(dmarc_record *rec, const char *p, size_t n)
 			problem(rec, "dmarc.removed_tag", MD_SEV_NOTICE,
 			        "ri= was removed by RFC 9989 (reports are daily)", t->name);
 		} else if (md_str_eq(t->name, md_str_c("v"))) {
-			problem(rec, "dmarc.duplicate_tag", MD_SEV_WARNING, "v= appears again", t->name);
+			problem(rec, "dmarc.duplicate_tag", MD_SEV_WARNING, "v= appears again",
+			        t->name);
 		} else {
 			problem(rec, "dmarc.unknown_tag", MD_SEV_NOTICE,
 			        "unknown tag (ignored by receivers; a typo?)", t->name);
