@@ -5,6 +5,7 @@
 #include "commands.h"
 
 const cli_command cli_commands[] = {
+	{"spf", "SPF: lint a domain's record, or evaluate check_host() for an IP", cmd_spf, cmd_spf_usage},
 	{"mx", "MX records of a domain, their hosts and addresses", cmd_mx, cmd_mx_usage},
 	{"dns", "ask one DNS question through maildiag's resolver (like dig)", cmd_dns, cmd_dns_usage},
 	{NULL, NULL, NULL, NULL},
