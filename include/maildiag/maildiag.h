@@ -15,6 +15,7 @@
 #include <maildiag/render.h>
 #include <maildiag/dns.h>
 #include <maildiag/mx.h>
+#include <maildiag/mime.h>
 #include <maildiag/spf.h>
 
 #ifdef __cplusplus
