@@ -755,9 +755,11 @@ static md_spf_result check_host(spf_eval *ev, const char *domain, int depth, dec
 		ttext = ev->trace ? md_arena_strndup(ev->a, recp->text + t->off, t->len) : NULL;
 		tn = node_add(ev, SPF_N_TERM, depth + 1, ttext, NULL);
 		if (spf_kind_counts(t->kind)) {
-			if (node(ev, tn))
-				node(ev, tn)->counts = true;
 			ev->vi->v.lookups++;
+			if (node(ev, tn)) {
+				node(ev, tn)->counts = true;
+				node(ev, tn)->at = ev->vi->v.lookups;
+			}
 			if (ev->vi->v.lookups > ev->max_lookups) {
 				res = stop(ev, MD_SPF_PERMERROR, true, depth + 2,
 				           "more than %u DNS-querying terms (RFC 7208 section 4.6.4): "
@@ -812,7 +814,10 @@ static md_spf_result check_host(spf_eval *ev, const char *domain, int depth, dec
 			nd->lookups = ev->vi->v.lookups;
 			nd->voids = ev->vi->v.void_lookups;
 			nd->match = m == MECH_ERROR || ev->stopped ? -1 : m;
-			nd->b = note ? note : m == MECH_MATCH ? "match" : "no match";
+			if (nd->match < 0)
+				nd->b = afmt(ev, "evaluation stopped: %s", md_spf_result_name(ev->stopped_result));
+			else
+				nd->b = note ? note : m == MECH_MATCH ? "match" : "no match";
 		}
 		if (ev->stopped) {
 			res = ev->stopped_result;
@@ -834,9 +839,11 @@ static md_spf_result check_host(spf_eval *ev, const char *domain, int depth, dec
 		                   ev->trace ? md_arena_strndup(ev->a, recp->text + t->off, t->len) : NULL,
 		                   NULL);
 
-		if (node(ev, tn))
-			node(ev, tn)->counts = true;
 		ev->vi->v.lookups++;
+		if (node(ev, tn)) {
+			node(ev, tn)->counts = true;
+			node(ev, tn)->at = ev->vi->v.lookups;
+		}
 		if (ev->vi->v.lookups > ev->max_lookups) {
 			res = stop(ev, MD_SPF_PERMERROR, true, depth + 2,
 			           "more than %u DNS-querying terms (RFC 7208 section 4.6.4): "

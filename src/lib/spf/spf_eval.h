@@ -22,6 +22,7 @@ typedef struct spf_node {
 	const char *b;        /* CHECK: record; TERM: what happened; LOOKUP: answers */
 	uint16_t qtype;       /* LOOKUP */
 	md_dns_outcome outcome; /* LOOKUP */
+	unsigned at;          /* TERM: its own number among the counted terms */
 	unsigned lookups;     /* TERM: cumulative DNS-querying terms after it */
 	unsigned voids;       /* TERM: cumulative void lookups after it */
 	int match;            /* TERM: 1 matched, 0 did not, -1 error/not run */

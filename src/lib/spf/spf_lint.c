@@ -718,209 +718,255 @@ static json_t *split_strings(const char *value)
 	return arr;
 }
 
-/* The flattening aid of the top record: JSON "flatten", a table and the
- * cost of the proposal. */
-static void flatten(lint *L, json_t **out, unsigned *flat_lookups)
+/* Is top-level term I of the root something the proposal can replace by
+ * ranges? */
+static bool term_flattenable(const lnode *root, size_t i)
+{
+	const spf_term *t = &root->rec.terms[i];
+
+	if (t->qual != '+')
+		return false;
+	switch (t->kind) {
+	case SPF_T_INCLUDE:
+		return flattenable(root->kid[i]);
+	case SPF_T_A:
+	case SPF_T_MX:
+		return !root->aq[i].dynamic && root->aq[i].target != NULL;
+	default:
+		return false;
+	}
+}
+
+static unsigned term_cost(const lnode *root, size_t i)
+{
+	const spf_term *t = &root->rec.terms[i];
+
+	if (!spf_kind_counts(t->kind))
+		return 0;
+	if ((t->kind == SPF_T_INCLUDE || t->kind == SPF_T_REDIRECT) && root->kid[i] != NULL)
+		return 1 + root->kid[i]->cost;
+	return 1;
+}
+
+typedef struct item {
+	const char *text;
+	bool range;
+} item;
+
+/* A proposal: the root's record with the terms in CHOOSE replaced, in
+ * place, by the ranges they authorise (so first-match order is kept; a
+ * range already covered by an earlier one is dropped). Too long for one
+ * record: runs of ranges move to _spfN.DOMAIN records included in place.
+ * Returns a JSON array of {name, value, strings}; *COST gets its lookups. */
+static json_t *proposal(lint *L, const bool *choose, rangeset *f, json_t *stale,
+                        md_table *tab, unsigned *cost)
 {
 	lnode *root = L->root;
-	rangeset f = {0};
-	md_buf rec, part;
-	json_t *j = json_object(), *ranges = json_array(), *kept = json_array();
-	json_t *stale = json_array(), *records = json_array();
-	size_t i, end, nparts = 0;
-	unsigned cost = 0;
-	const char *all_text = NULL;
-	md_table *tab;
-	static const char *cols[] = {"range", "from"};
-	bool exact = true;
+	item *items;
+	size_t nitems = 0, i, end = root->rec.all >= 0 ? (size_t)root->rec.all + 1 : root->rec.nterms;
+	size_t total = 6, nparts = 0;
+	json_t *records = json_array();
+	md_buf top, part;
 
-	*out = NULL;
-	*flat_lookups = 0;
-	if (root->state != L_OK || j == NULL || ranges == NULL || kept == NULL ||
-	    stale == NULL || records == NULL) {
-		json_decref(j);
-		json_decref(ranges);
-		json_decref(kept);
-		json_decref(stale);
+	*cost = 0;
+	items = md_calloc(root->rec.nterms + SPF_LINT_MAX_RANGES + 1, sizeof(*items));
+	if (items == NULL || records == NULL) {
+		md_free(items);
 		json_decref(records);
-		return;
+		L->st = MD_ENOMEM;
+		return NULL;
 	}
-	md_buf_init(&rec, SPF_MAX_RECORD);
-	md_buf_init(&part, SPF_MAX_RECORD);
-	end = root->rec.all >= 0 ? (size_t)root->rec.all : root->rec.nterms;
-	md_buf_puts(&rec, "v=spf1");
 	for (i = 0; i < end; i++) {
 		const spf_term *t = &root->rec.terms[i];
 		const char *tt = term_text(L, root, i);
+		size_t before = f->n, k;
 		uint32_t ttl = UINT32_MAX;
-		size_t before = f.n;
 
-		switch (t->kind) {
-		case SPF_T_IP4:
-		case SPF_T_IP6:
-			if (t->qual == '+') {
-				if (t->kind == SPF_T_IP4)
-					add_range(L, &f, &t->net, t->cidr4 < 0 ? 32u : (unsigned)t->cidr4, tt);
-				else
-					add_range(L, &f, &t->net, t->cidr6 < 0 ? 128u : (unsigned)t->cidr6, tt);
-				break;
-			}
-			exact = false;
-			json_array_append_new(kept, md_json_cstr(tt));
-			break;
-		case SPF_T_A:
-		case SPF_T_MX:
-		case SPF_T_INCLUDE: {
+		if (t->kind == SPF_T_EXP || t->kind == SPF_T_UNKNOWN)
+			continue;
+		if (t->kind == SPF_T_REDIRECT && root->rec.all >= 0)
+			continue;
+		if (!choose[i] || !term_flattenable(root, i)) {
+			items[nitems].text = tt;
+			items[nitems++].range = false;
+			*cost += term_cost(root, i);
+			continue;
+		}
+		if (t->kind == SPF_T_INCLUDE) {
+			collect(L, f, root->kid[i], tt, &ttl);
+		} else {
+			/* A one-term record, to reuse collect(). */
 			lnode tmp;
-			bool ok;
 
-			if (t->qual != '+') {
-				exact = false;
-				ok = false;
-			} else if (t->kind == SPF_T_INCLUDE) {
-				ok = flattenable(root->kid[i]);
-			} else {
-				ok = !root->aq[i].dynamic && root->aq[i].target != NULL;
-			}
-			if (!ok) {
-				json_array_append_new(kept, md_json_cstr(tt));
-				cost += t->kind == SPF_T_INCLUDE && root->kid[i] ? 1 + root->kid[i]->cost : 1;
-				break;
-			}
-			if (t->kind == SPF_T_INCLUDE) {
-				collect(L, &f, root->kid[i], tt, &ttl);
-			} else {
-				/* A one-term record to reuse collect(). */
-				memset(&tmp, 0, sizeof(tmp));
-				tmp.state = L_OK;
-				tmp.ttl = UINT32_MAX;
-				tmp.rec = root->rec;
-				tmp.rec.terms = (spf_term *)t;
-				tmp.rec.nterms = 1;
-				tmp.rec.all = -1;
-				tmp.rec.redirect = -1;
-				tmp.aq = &root->aq[i];
-				tmp.kid = &root->kid[i];
-				collect(L, &f, &tmp, tt, &ttl);
-			}
-			if (t->kind == SPF_T_INCLUDE || f.n > before) {
-				json_t *s = json_object();
-
-				json_object_set_new(s, "source", md_json_cstr(tt));
-				json_object_set_new(s, "ranges", json_integer((json_int_t)(f.n - before)));
-				json_object_set_new(s, "ttl", ttl == UINT32_MAX ? json_null() : json_integer(ttl));
-				json_array_append_new(stale, s);
-			}
-			break;
+			memset(&tmp, 0, sizeof(tmp));
+			tmp.state = L_OK;
+			tmp.ttl = UINT32_MAX;
+			tmp.rec = root->rec;
+			tmp.rec.terms = (spf_term *)t;
+			tmp.rec.nterms = 1;
+			tmp.rec.all = -1;
+			tmp.rec.redirect = -1;
+			tmp.aq = &root->aq[i];
+			tmp.kid = &root->kid[i];
+			collect(L, f, &tmp, tt, &ttl);
 		}
-		case SPF_T_REDIRECT:
-		case SPF_T_EXP:
-		case SPF_T_UNKNOWN:
-			break;
-		default: /* ptr, exists: kept as written */
-			json_array_append_new(kept, md_json_cstr(tt));
-			cost++;
-			break;
+		for (k = before; k < f->n; k++) {
+			const char *rt = range_text(L, &f->r[k]);
+			const char *row[2] = {rt, tt};
+
+			items[nitems].text = rt;
+			items[nitems++].range = true;
+			if (tab)
+				md_table_add_row(L->r, tab, row);
+		}
+		if (stale) {
+			json_t *o = json_object();
+
+			json_object_set_new(o, "source", md_json_cstr(tt));
+			json_object_set_new(o, "ranges", json_integer((json_int_t)(f->n - before)));
+			json_object_set_new(o, "ttl", ttl == UINT32_MAX ? json_null() : json_integer(ttl));
+			json_array_append_new(stale, o);
 		}
 	}
-	if (root->rec.all >= 0)
-		all_text = term_text(L, root, (size_t)root->rec.all);
-	else if (root->rec.redirect >= 0)
-		all_text = term_text(L, root, (size_t)root->rec.redirect), cost++;
-	tab = md_report_add_table(L->r, "spf_flattened", 2, cols);
-	for (i = 0; i < f.n; i++) {
-		const char *rt = range_text(L, &f.r[i]);
-		const char *row[2] = {rt, f.r[i].source};
-
-		json_array_append_new(ranges, md_json_cstr(rt));
-		if (tab)
-			md_table_add_row(L->r, tab, row);
-	}
-	/* The proposal: one record when it fits, else sub-records. */
-	for (i = 0; i < f.n; i++) {
-		md_buf_putc(&rec, ' ');
-		md_buf_puts(&rec, range_text(L, &f.r[i]));
-	}
-	for (i = 0; i < json_array_size(kept); i++) {
-		md_buf_putc(&rec, ' ');
-		md_buf_puts(&rec, json_string_value(json_array_get(kept, i)));
-	}
-	if (all_text) {
-		md_buf_putc(&rec, ' ');
-		md_buf_puts(&rec, all_text);
-	}
-	if (rec.n <= SPF_FLAT_MAX_RECORD) {
-		json_t *o = json_object();
-
-		json_object_set_new(o, "name", md_json_cstr(root->domain));
-		json_object_set_new(o, "value", md_json_string(rec.p, rec.n));
-		json_object_set_new(o, "strings", split_strings(rec.p ? rec.p : ""));
-		json_array_append_new(records, o);
-	} else {
-		/* ranges go to _spf1.DOMAIN, _spf2.DOMAIN, ... */
-		md_buf top;
-
-		md_buf_init(&top, SPF_MAX_RECORD);
-		md_buf_puts(&top, "v=spf1");
+	for (i = 0; i < nitems; i++)
+		total += 1 + strlen(items[i].text);
+	md_buf_init(&top, SPF_MAX_RECORD);
+	md_buf_init(&part, SPF_MAX_RECORD);
+	md_buf_puts(&top, "v=spf1");
+	for (i = 0; i < nitems; i++) {
+		if (total <= SPF_FLAT_MAX_RECORD || !items[i].range) {
+			md_buf_putc(&top, ' ');
+			md_buf_puts(&top, items[i].text);
+			continue;
+		}
+		/* A run of ranges into sub-records of at most the limit. */
 		md_buf_reset(&part);
-		for (i = 0; i <= f.n; i++) {
-			const char *rt = i < f.n ? range_text(L, &f.r[i]) : NULL;
-
-			if (part.n > 0 && (rt == NULL || part.n + 1 + strlen(rt) > SPF_FLAT_MAX_RECORD)) {
-				json_t *o = json_object();
-				const char *name = lfmt(L, "_spf%zu.%s", ++nparts, root->domain);
-
-				json_object_set_new(o, "name", md_json_cstr(name));
-				json_object_set_new(o, "value", md_json_string(part.p, part.n));
-				json_object_set_new(o, "strings", split_strings(part.p));
-				json_array_append_new(records, o);
-				md_buf_printf(&top, " include:%s", name);
-				md_buf_reset(&part);
-			}
-			if (rt == NULL)
+		while (i < nitems && items[i].range) {
+			if (part.n > 0 && part.n + 1 + strlen(items[i].text) > SPF_FLAT_MAX_RECORD)
 				break;
 			if (part.n == 0)
 				md_buf_puts(&part, "v=spf1");
 			md_buf_putc(&part, ' ');
-			md_buf_puts(&part, rt);
+			md_buf_puts(&part, items[i].text);
+			i++;
 		}
-		for (i = 0; i < json_array_size(kept); i++) {
-			md_buf_putc(&top, ' ');
-			md_buf_puts(&top, json_string_value(json_array_get(kept, i)));
-		}
-		if (all_text) {
-			md_buf_putc(&top, ' ');
-			md_buf_puts(&top, all_text);
-		}
+		i--;
 		{
 			json_t *o = json_object();
+			const char *name = lfmt(L, "_spf%zu.%s", ++nparts, root->domain);
 
-			json_object_set_new(o, "name", md_json_cstr(root->domain));
-			json_object_set_new(o, "value", md_json_string(top.p, top.n));
-			json_object_set_new(o, "strings", split_strings(top.p ? top.p : ""));
-			json_array_insert_new(records, 0, o);
+			json_object_set_new(o, "name", md_json_cstr(name));
+			json_object_set_new(o, "value", md_json_string(part.p ? part.p : "", part.n));
+			json_object_set_new(o, "strings", split_strings(part.p ? part.p : ""));
+			json_array_append_new(records, o);
+			md_buf_printf(&top, " include:%s", name);
+			(*cost)++;
 		}
-		cost += (unsigned)nparts;
-		md_buf_free(&top);
 	}
+	{
+		json_t *o = json_object();
+
+		json_object_set_new(o, "name", md_json_cstr(root->domain));
+		json_object_set_new(o, "value", md_json_string(top.p ? top.p : "", top.n));
+		json_object_set_new(o, "strings", split_strings(top.p ? top.p : ""));
+		json_array_insert_new(records, 0, o);
+	}
+	if (top.err == MD_ENOMEM || part.err == MD_ENOMEM)
+		L->st = MD_ENOMEM;
+	md_buf_free(&top);
+	md_buf_free(&part);
+	md_free(items);
+	return records;
+}
+
+/* The flattening aid: JSON "flatten" with every range the policy
+ * authorises, the fully flattened proposal and, when the policy is over
+ * the limit, the minimal one (flatten only what is needed). */
+static json_t *flatten(lint *L, const bool *minimal, unsigned *flat_lookups,
+                       unsigned *min_lookups, json_t **min_records)
+{
+	lnode *root = L->root;
+	rangeset f = {0}, g = {0};
+	json_t *j = json_object(), *ranges = json_array(), *stale = json_array(), *kept = json_array();
+	json_t *records;
+	bool *all;
+	size_t i;
+	md_table *tab;
+	static const char *cols[] = {"range", "from"};
+
+	*flat_lookups = 0;
+	*min_records = NULL;
+	all = md_calloc(root->rec.nterms + 1, sizeof(*all));
+	if (j == NULL || ranges == NULL || stale == NULL || kept == NULL || all == NULL) {
+		json_decref(j);
+		json_decref(ranges);
+		json_decref(stale);
+		json_decref(kept);
+		md_free(all);
+		L->st = MD_ENOMEM;
+		return NULL;
+	}
+	for (i = 0; i < root->rec.nterms; i++) {
+		all[i] = true;
+		if (spf_kind_counts(root->rec.terms[i].kind) && root->rec.terms[i].kind != SPF_T_REDIRECT &&
+		    (root->rec.all < 0 || i < (size_t)root->rec.all) && !term_flattenable(root, i))
+			json_array_append_new(kept, md_json_cstr(term_text(L, root, i)));
+	}
+	tab = md_report_add_table(L->r, "spf_flattened", 2, cols);
+	records = proposal(L, all, &f, stale, tab, flat_lookups);
+	for (i = 0; i < f.n; i++)
+		json_array_append_new(ranges, md_json_cstr(range_text(L, &f.r[i])));
+	if (minimal != NULL)
+		*min_records = proposal(L, minimal, &g, NULL, NULL, min_lookups);
 	json_object_set_new(j, "ranges", ranges);
-	json_object_set_new(j, "records", records);
+	json_object_set_new(j, "records", records ? records : json_array());
+	json_object_set_new(j, "lookups", json_integer(*flat_lookups));
 	json_object_set_new(j, "kept", kept);
-	json_object_set_new(j, "lookups", json_integer(cost));
-	json_object_set_new(j, "exact", json_boolean(exact && !f.capped));
+	json_object_set_new(j, "complete", json_boolean(!f.capped));
 	json_object_set_new(j, "stale", stale);
+	json_object_set_new(j, "minimal", *min_records ? json_incref(*min_records) : json_null());
+	json_object_set_new(j, "minimal_lookups", *min_records ? json_integer(*min_lookups) : json_null());
 	json_object_set_new(j, "note", json_string(
 		"The ranges are copied from DNS records of the providers you include. When a "
 		"provider changes its ranges, the flattened record keeps authorising the old "
 		"ones and fails mail from the new ones: regenerate it at least as often as the "
 		"TTLs in \"stale\", or keep the providers' includes and flatten only your own hosts."));
-	*out = j;
-	*flat_lookups = cost;
-	if (rec.err == MD_ENOMEM || part.err == MD_ENOMEM)
-		L->st = MD_ENOMEM;
-	md_buf_free(&rec);
-	md_buf_free(&part);
+	md_free(all);
 	md_free(f.r);
+	md_free(g.r);
+	return j;
+}
+
+/* The top-level terms to flatten, costliest first, until TOTAL fits;
+ * false when flattening cannot bring it within the limit. */
+static bool plan_minimal(lint *L, unsigned total, bool *choose, unsigned *left)
+{
+	lnode *root = L->root;
+	size_t i;
+
+	*left = total;
+	while (*left > L->max_lookups) {
+		size_t best = (size_t)-1;
+		unsigned bestc = 0;
+
+		for (i = 0; i < root->rec.nterms; i++) {
+			unsigned c;
+
+			if (choose[i] || !term_flattenable(root, i) ||
+			    (root->rec.all >= 0 && i > (size_t)root->rec.all))
+				continue;
+			c = term_cost(root, i);
+			if (c > bestc) {
+				bestc = c;
+				best = i;
+			}
+		}
+		if (best == (size_t)-1)
+			return false;
+		choose[best] = true;
+		*left -= bestc;
+	}
+	return true;
 }
 
 /* --- findings --- */
@@ -1186,7 +1232,8 @@ static void record_findings(lint *L, lnode *n)
 	}
 }
 
-static void top_findings(lint *L, const md_dns_result *spf99, unsigned total, json_t **over)
+static void top_findings(lint *L, const md_dns_result *spf99, unsigned total, const bool *choose,
+                         bool plan_ok, unsigned left, json_t *min_records, json_t **over)
 {
 	md_report *R = L->r;
 	lnode *n = L->root;
@@ -1326,43 +1373,14 @@ static void top_findings(lint *L, const md_dns_result *spf99, unsigned total, js
 		        lfmt(L, "the SPF policy of %s needs %u DNS lookups; the limit is %u", d, total,
 		             L->max_lookups));
 		if (f) {
-			/* Greedy: flatten the costliest flattenable top-level terms
-			 * until the total fits. */
 			md_buf plan;
-			unsigned left = total;
-			bool used[256] = {false};
 
 			md_buf_init(&plan, 4096);
-			while (left > L->max_lookups) {
-				size_t best = (size_t)-1;
-				unsigned bestc = 0;
-
-				for (i = 0; i < n->rec.nterms && i < 256; i++) {
-					const spf_term *t = &n->rec.terms[i];
-					unsigned c2;
-
-					if (used[i] || !spf_kind_counts(t->kind) || t->kind == SPF_T_REDIRECT ||
-					    t->kind == SPF_T_PTR || t->kind == SPF_T_EXISTS)
-						continue;
-					if (n->rec.all >= 0 && i > (size_t)n->rec.all)
-						continue;
-					if (t->kind == SPF_T_INCLUDE && !flattenable(n->kid[i]))
-						continue;
-					if (t->kind != SPF_T_INCLUDE && (n->aq[i].dynamic || n->aq[i].target == NULL))
-						continue;
-					c2 = t->kind == SPF_T_INCLUDE && n->kid[i] ? 1 + n->kid[i]->cost : 1;
-					if (c2 > bestc) {
-						bestc = c2;
-						best = i;
-					}
-				}
-				if (best == (size_t)-1)
-					break;
-				used[best] = true;
-				left -= bestc;
-				md_buf_printf(&plan, "%s\"%s\" (%u lookup%s)", plan.n ? ", " : "",
-				              term_text(L, n, best), bestc, bestc == 1 ? "" : "s");
-			}
+			for (i = 0; plan_ok && i < n->rec.nterms; i++)
+				if (choose[i])
+					md_buf_printf(&plan, "%s\"%s\" (%u lookup%s)", plan.n ? ", " : "",
+					              term_text(L, n, i), term_cost(n, i),
+					              term_cost(n, i) == 1 ? "" : "s");
 			md_finding_set_evidence(R, f, "lookup %u is \"%s\" in the record of %s%s%s",
 			                        L->max_lookups + 1, term_text(L, c->n, c->term), c->n->domain,
 			                        *chain ? ", reached through " : "", chain);
@@ -1373,18 +1391,25 @@ static void top_findings(lint *L, const md_dns_result *spf99, unsigned total, js
 			                           first_top ? " The limit is passed inside \"" : "",
 			                           first_top ? first_top : "",
 			                           first_top ? "\" of the top record." : "");
-			if (plan.n > 0 && left <= L->max_lookups)
-				md_finding_set_fix(R, f, "Flatten %s into ip4:/ip6: ranges, which brings the total "
-				                   "to %u of %u; the \"flatten\" section lists the ranges and a "
-				                   "ready record. Flattened ranges go stale when a provider "
-				                   "changes them: regenerate regularly. Alternatively send some "
-				                   "streams (bulk, transactional) from a subdomain with its own "
-				                   "record.", plan.p, left, L->max_lookups);
-			else
+			if (plan_ok && plan.n > 0) {
+				const char *value = NULL;
+
+				if (min_records != NULL && json_array_size(min_records) > 0)
+					value = json_string_value(json_object_get(json_array_get(min_records, 0), "value"));
+				md_finding_set_fix(R, f, "Flatten %s into the ip4:/ip6: ranges they authorise today, "
+				                   "which brings the total to %u of %u:\n%s\n(the \"flatten\" "
+				                   "section of the JSON output has it split into strings%s). The "
+				                   "copied ranges go stale when a provider changes them: "
+				                   "regenerate the record regularly. Alternatively, send some "
+				                   "streams (bulk, transactional) from a subdomain with its own record.",
+				                   plan.p, left, L->max_lookups, value ? value : "",
+				                   json_array_size(min_records) > 1 ? " and sub-records" : "");
+			} else {
 				md_finding_set_fix(R, f, "Remove includes of services you no longer use, replace "
 				                   "a/mx/ptr with ip4:/ip6: ranges, or move some senders to a "
 				                   "subdomain with its own SPF record; the \"flatten\" section "
 				                   "shows the ranges the policy authorises.");
+			}
 			md_buf_free(&plan);
 			ref(L, f, "RFC 7208 section 4.6.4");
 		}
@@ -1413,13 +1438,16 @@ static void top_findings(lint *L, const md_dns_result *spf99, unsigned total, js
 	if (L->void4 > L->max_void || L->void6 > L->max_void) {
 		unsigned v = L->void4 > L->void6 ? L->void4 : L->void6;
 
-		f = add(L, "spf.too_many_void_lookups", MD_SEV_ERROR, d,
+		f = add(L, "spf.too_many_void_lookups", L->void4 > L->max_void ? MD_SEV_ERROR : MD_SEV_WARNING, d,
 		        lfmt(L, "the SPF policy of %s makes %u void lookups for an IPv%c client; the limit is %u",
 		             d, v, L->void4 >= L->void6 ? '4' : '6', L->max_void));
 		if (f) {
 			md_finding_set_explanation(R, f, "A name that does not exist or has no address "
-			                           "counts as a void lookup; after %u of them receivers "
-			                           "return permerror.", L->max_void);
+			                           "of the client's family counts as a void lookup; after %u of "
+			                           "them receivers return permerror%s.", L->max_void,
+			                           L->void4 > L->max_void ? ""
+			                           : " (here only for mail sent over IPv6: a: and mx: names "
+			                             "with no AAAA record)");
 			md_finding_set_fix(R, f, "Remove a:, mx: and include: terms whose names have no "
 			                   "records (see the trace), or give the names their addresses.");
 			ref(L, f, "RFC 7208 section 4.6.4");
@@ -1521,8 +1549,9 @@ md_status md_check_spf(md_resolver *res, const char *domain, const md_spf_opts *
 	size_t dn, i;
 	char *d;
 	const md_dns_result *spf99 = NULL;
-	unsigned total = 0, flat_cost = 0;
-	json_t *over = NULL, *flat = NULL;
+	unsigned total = 0, flat_cost = 0, min_cost = 0, left = 0;
+	json_t *over = NULL, *flat = NULL, *min_records = NULL;
+	bool *choose = NULL, plan_ok = false;
 	md_table *tab;
 	static const char *cols[] = {"#", "term", "in the record of", "over limit"};
 
@@ -1565,9 +1594,30 @@ md_status md_check_spf(md_resolver *res, const char *domain, const md_spf_opts *
 
 	for (i = 0; i < L.nall; i++)
 		record_findings(&L, L.all[i]);
-	top_findings(&L, spf99, total, &over);
-	if (L.root->state == L_OK)
-		flatten(&L, &flat, &flat_cost);
+	if (L.root->state == L_OK) {
+		choose = md_calloc(L.root->rec.nterms + 1, sizeof(*choose));
+		if (choose == NULL)
+			L.st = MD_ENOMEM;
+		else if (total > L.max_lookups)
+			plan_ok = plan_minimal(&L, total, choose, &left);
+		if (choose != NULL)
+			flat = flatten(&L, plan_ok ? choose : NULL, &flat_cost, &min_cost, &min_records);
+	}
+	top_findings(&L, spf99, total, choose, plan_ok, left, min_records, &over);
+	if (min_records != NULL) {
+		static const char *pcols[] = {"name", "TXT"};
+		md_table *pt = md_report_add_table(report, "spf_proposal", 2, pcols);
+
+		for (i = 0; pt != NULL && i < json_array_size(min_records); i++) {
+			json_t *o = json_array_get(min_records, i);
+			const char *row[2] = {json_string_value(json_object_get(o, "name")),
+			                      json_string_value(json_object_get(o, "value"))};
+
+			md_table_add_row(report, pt, row);
+		}
+	}
+	json_decref(min_records);
+	md_free(choose);
 
 	md_report_summary(report, "record", "%s", L.root->text ? L.root->text : "(none)");
 	if (L.root->state == L_OK) {

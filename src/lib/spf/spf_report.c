@@ -19,7 +19,7 @@ static const char *type_name(uint16_t t, char *buf, size_t len)
 /* One trace line per node. */
 static void trace_node(md_report *r, const spf_verdict_impl *vi, const spf_node *n)
 {
-	char tb[16];
+	char tb[16], vb[32];
 
 	switch (n->kind) {
 	case SPF_N_CHECK:
@@ -35,9 +35,17 @@ static void trace_node(md_report *r, const spf_verdict_impl *vi, const spf_node 
 		                n->a, n->b ? n->b : "");
 		break;
 	case SPF_N_TERM:
-		if (n->counts)
-			md_report_trace(r, n->depth, "%s  [lookup %u/%u, void %u]: %s%s", n->a ? n->a : "",
-			                n->lookups, vi->max_lookups, n->voids, n->b ? n->b : "",
+		if (n->voids > 0)
+			snprintf(vb, sizeof(vb), ", %u void so far", n->voids);
+		else
+			vb[0] = '\0';
+		if (n->counts && n->lookups > n->at)
+			md_report_trace(r, n->depth, "%s  [lookup %u/%u, %u with what it includes%s]: %s%s",
+			                n->a ? n->a : "", n->at, vi->max_lookups, n->lookups, vb,
+			                n->b ? n->b : "", n->decided ? "  <= decides the result" : "");
+		else if (n->counts)
+			md_report_trace(r, n->depth, "%s  [lookup %u/%u%s]: %s%s", n->a ? n->a : "",
+			                n->at, vi->max_lookups, vb, n->b ? n->b : "",
 			                n->decided ? "  <= decides the result" : "");
 		else
 			md_report_trace(r, n->depth, "%s: %s%s", n->a ? n->a : "", n->b ? n->b : "",
@@ -89,6 +97,7 @@ static json_t *node_json(const spf_verdict_impl *vi, size_t *i)
 		json_object_set_new(o, "type", json_string("term"));
 		json_object_set_new(o, "term", md_json_cstr(n->a));
 		json_object_set_new(o, "counts", json_boolean(n->counts));
+		json_object_set_new(o, "lookup", n->counts ? json_integer(n->at) : json_null());
 		json_object_set_new(o, "lookups", json_integer(n->lookups));
 		json_object_set_new(o, "void_lookups", json_integer(n->voids));
 		json_object_set_new(o, "match", n->match < 0 ? json_null() : json_boolean(n->match));
