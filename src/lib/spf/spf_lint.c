@@ -81,6 +81,8 @@ typedef struct lnode {
 	const char *text;
 	spf_record rec;
 	uint32_t ttl;
+	size_t *bounds;         /* offsets where a character-string starts */
+	size_t nbounds;
 	struct lnode **kid;     /* per term: include/redirect child or NULL */
 	addrq *aq;              /* per term: a/mx/exists answers */
 	unsigned cost;          /* terms counted in this record and below */
@@ -273,7 +275,14 @@ static void take_record(lint *L, lnode *n)
 		return;
 	}
 	len = 0;
+	if (found->ntxt > 1) {
+		n->bounds = md_arena_alloc(L->a, found->ntxt * sizeof(*n->bounds));
+		if (n->bounds == NULL)
+			L->st = MD_ENOMEM;
+	}
 	for (k = 0; k < found->ntxt; k++) {
+		if (n->bounds != NULL && k > 0)
+			n->bounds[n->nbounds++] = len;
 		memcpy(p + len, found->txt[k], found->txtlen[k]);
 		len += found->txtlen[k];
 	}
@@ -999,7 +1008,17 @@ static void record_findings(lint *L, lnode *n)
 	bool top = n->parent == NULL;
 
 	switch (n->state) {
-	case L_SYNTAX:
+	case L_SYNTAX: {
+		/* Was the record split into strings joined inside a term? */
+		size_t ts = n->rec.err_off, te = n->rec.err_off, b = 0, k;
+
+		while (ts > 0 && n->text[ts - 1] != ' ')
+			ts--;
+		while (n->text[te] != '\0' && n->text[te] != ' ')
+			te++;
+		for (k = 0; k < n->nbounds; k++)
+			if (n->bounds[k] > ts && n->bounds[k] < te)
+				b = n->bounds[k];
 		f = add(L, "spf.syntax_error", MD_SEV_ERROR, d,
 		        lfmt(L, "syntax error in the SPF record of %s at offset %zu: %s", d,
 		             n->rec.err_off, n->rec.err));
@@ -1009,13 +1028,20 @@ static void record_findings(lint *L, lnode *n)
 		md_finding_set_explanation(R, f, "A syntax error anywhere makes the whole policy a "
 		                           "permerror: receivers treat all mail from %s as failing SPF%s.",
 		                           top ? d : L->domain, top ? "" : " (through the include)");
-		md_finding_set_fix(R, f, "Correct the term at offset %zu (terms are separated by single "
-		                   "spaces; mechanisms are all, include, a, mx, ptr, ip4, ip6, exists). "
-		                   "When the record is split into several strings, they are joined "
-		                   "without a space: end each string with a space.", n->rec.err_off);
+		if (b > 0)
+			md_finding_set_fix(R, f, "The TXT record is split into strings and receivers join "
+			                   "them without a space, which glues \"%.*s\" to \"%.*s\": end the "
+			                   "string before offset %zu with a space.", (int)(b - ts),
+			                   n->text + ts, (int)(te - b), n->text + b, b);
+		else
+			md_finding_set_fix(R, f, "Correct the term at offset %zu (terms are separated by single "
+			                   "spaces; mechanisms are all, include, a, mx, ptr, ip4, ip6, exists). "
+			                   "When the record is split into several strings, they are joined "
+			                   "without a space: end each string with a space.", n->rec.err_off);
 		ref(L, f, "RFC 7208 section 4.6");
-		ref(L, f, "RFC 7208 section 12");
+		ref(L, f, "RFC 7208 section 3.3");
 		return;
+	}
 	case L_MULTI:
 		f = add(L, "spf.multiple_records", MD_SEV_ERROR, d,
 		        lfmt(L, "%s publishes more than one v=spf1 record", d));
