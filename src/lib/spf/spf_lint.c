@@ -819,6 +819,23 @@ static json_t *proposal(lint *L, const bool *choose, rangeset *f, json_t *stale,
 			tmp.kid = &root->kid[i];
 			collect(L, f, &tmp, tt, &ttl);
 		}
+		/* Inside one flattened term every range passes: drop a range a
+		 * later one of the same term covers. */
+		for (k = before; k < f->n;) {
+			size_t j;
+
+			for (j = before; j < f->n; j++)
+				if (j != k && f->r[j].net.family == f->r[k].net.family &&
+				    f->r[j].prefix < f->r[k].prefix &&
+				    md_ip_prefix_match(&f->r[j].net, &f->r[k].net, f->r[j].prefix))
+					break;
+			if (j < f->n) {
+				memmove(&f->r[k], &f->r[k + 1], (f->n - k - 1) * sizeof(*f->r));
+				f->n--;
+			} else {
+				k++;
+			}
+		}
 		for (k = before; k < f->n; k++) {
 			const char *rt = range_text(L, &f->r[k]);
 			const char *row[2] = {rt, tt};
