@@ -377,7 +377,7 @@ static const char *get_p(void *ud)
 	spf_eval *ev = ud;
 	char rev[80];
 	const md_dns_result *r, *addrs[SPF_MAX_PTR_NAMES];
-	const char *names[SPF_MAX_PTR_NAMES];
+	const char *names[SPF_MAX_PTR_NAMES] = {NULL};
 	const char *dom = ev->mctx.domain ? ev->mctx.domain : "";
 	const char *first = NULL;
 	size_t i, n = 0, dl = strlen(dom);
@@ -533,7 +533,7 @@ static int mech_mx(spf_eval *ev, const spf_term *t, const char *name, int depth,
 {
 	uint16_t type = ev->ip.family == 4 ? MD_DNS_A : MD_DNS_AAAA;
 	const md_dns_result *r = ask(ev, name, MD_DNS_MX, depth), *addrs[SPF_MAX_MX_NAMES];
-	const char *hosts[SPF_MAX_MX_NAMES];
+	const char *hosts[SPF_MAX_MX_NAMES] = {NULL};
 	const md_dns_rr *order[SPF_MAX_MX_NAMES];
 	size_t i, j, n = 0;
 	int verdict = MECH_NOMATCH;
@@ -619,7 +619,7 @@ static int mech_ptr(spf_eval *ev, const char *name, int depth, const char **note
 	uint16_t type = ev->ip.family == 4 ? MD_DNS_A : MD_DNS_AAAA;
 	char rev[80];
 	const md_dns_result *r, *addrs[SPF_MAX_PTR_NAMES];
-	const char *names[SPF_MAX_PTR_NAMES];
+	const char *names[SPF_MAX_PTR_NAMES] = {NULL};
 	size_t i, k, n = 0;
 
 	md_ip_reverse_name(&ev->ip, rev, sizeof(rev));
