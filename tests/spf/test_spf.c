@@ -445,6 +445,8 @@ static const struct lcase lcases[] = {
 	{"big.spf.example.com", "spf.udp_size", NULL, 0},
 	{"slow.spf.example.com", "spf.dns_error", "spf.ok", 3},
 	{"basic.spf.example.com", "spf.ok", NULL, 0},
+	{"quoted.spf.example.com", "spf.malformed_version spf.no_record", NULL, 1},
+	{"nospace.spf.example.com", "spf.malformed_version spf.no_record", NULL, 1},
 };
 
 static bool has_id(const md_report *rep, const char *ids, size_t n)

@@ -1310,6 +1310,42 @@ static void top_findings(lint *L, const md_dns_result *spf99, unsigned total, co
 				}
 			}
 		}
+		/* TXT records that look like SPF but are not selected. */
+		for (i = 0; i < n->txt->nrr; i++) {
+			const md_dns_rr *rr = &n->txt->rr[i];
+			char head[24];
+			size_t hn = 0, j;
+
+			if (rr->type != MD_DNS_TXT)
+				continue;
+			for (k = 0; k < rr->ntxt && hn < sizeof(head); k++) {
+				size_t take = rr->txtlen[k] < sizeof(head) - hn ? rr->txtlen[k] : sizeof(head) - hn;
+
+				memcpy(head + hn, rr->txt[k], take);
+				hn += take;
+			}
+			if (spf_is_v1(head, hn))
+				continue;
+			for (j = 0; j + 6 <= hn && j < 8; j++)
+				if (spf_is_v1(head + j, 6))
+					break;
+			if (j + 6 > hn || j >= 8)
+				continue;
+			f = add(L, "spf.malformed_version", MD_SEV_ERROR, d,
+			        lfmt(L, "a TXT record of %s looks like SPF but receivers ignore it", d));
+			if (f) {
+				md_finding_set_evidence(R, f, "\"%.*s%s\"", (int)(rr->ntxt ? rr->txtlen[0] : 0),
+				                        rr->ntxt ? (const char *)rr->txt[0] : "",
+				                        rr->ntxt > 1 ? "\" ..." : "");
+				md_finding_set_explanation(R, f, "Receivers take only records that begin exactly with "
+				                           "\"v=spf1\" followed by a space (or nothing); this one %s.",
+				                           j > 0 ? "has something before the version (a space, a quote)"
+				                                 : "has no space after the version");
+				md_finding_set_fix(R, f, "Publish the record so that its text starts with \"v=spf1 \" "
+				                   "(no leading space or literal quotes; a space after v=spf1).");
+				ref(L, f, "RFC 7208 section 4.5");
+			}
+		}
 		if (udp > SPF_UDP_NEAR) {
 			f = add(L, "spf.udp_size", udp > SPF_MAX_UDP ? MD_SEV_WARNING : MD_SEV_NOTICE, d,
 			        lfmt(L, "the TXT answer of %s is about %zu bytes%s", d, udp,
