@@ -274,6 +274,7 @@ static const struct ecase ecases[] = {
 	 "exists:%{ir}.%{l1r+-}._spf.%{d}", NULL, 1, false},
 	{"192.0.2.2", "macro.spf.example.com", "user@macro.spf.example.com", MD_SPF_FAIL, "-all", NULL, 1, false},
 	{"192.0.2.9", "redirall.spf.example.com", NULL, MD_SPF_FAIL, "-all", NULL, 0, false},
+	{"192.0.2.9", "ptrto.spf.example.com", NULL, MD_SPF_FAIL, "-all", NULL, 1, false},
 	{"192.0.2.1", "[192.0.2.1]", NULL, MD_SPF_NONE, NULL, NULL, 0, false},
 	{"192.0.2.1", "localhost", NULL, MD_SPF_NONE, NULL, NULL, 0, false},
 };

@@ -626,11 +626,11 @@ static int mech_ptr(spf_eval *ev, const char *name, int depth, const char **note
 	r = ask(ev, rev, MD_DNS_PTR, depth);
 	switch (classify(r)) {
 	case Q_FAIL:
-		/* Section 5.5: a DNS error on the PTR query: no match... but
-		 * a timeout is a temperror as for every other term. */
-		stop(ev, MD_SPF_TEMPERROR, false, depth, "DNS %s looking up PTR %s",
-		     md_dns_outcome_name(r->outcome), rev);
-		return MECH_ERROR;
+		/* Section 5.5: "If a DNS error occurs while doing the PTR RR
+		 * lookup, then this mechanism fails to match." */
+		*note = afmt(ev, "DNS %s on the PTR lookup: no match (RFC 7208 section 5.5)",
+		             md_dns_outcome_name(r->outcome));
+		return MECH_NOMATCH;
 	case Q_BADNAME:
 	case Q_VOID:
 		*note = "no PTR records: no match";
