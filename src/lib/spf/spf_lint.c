@@ -819,8 +819,27 @@ static json_t *proposal(lint *L, const bool *choose, rangeset *f, json_t *stale,
 			tmp.kid = &root->kid[i];
 			collect(L, f, &tmp, tt, &ttl);
 		}
-		/* Inside one flattened term every range passes: drop a range a
-		 * later one of the same term covers. */
+		/* Inside one flattened term every range passes, so merging and
+		 * dropping keep the meaning: join sibling networks (two /26 into
+		 * a /25), then drop a range another one of the term covers. */
+		for (bool merged = true; merged;) {
+			size_t j;
+
+			merged = false;
+			for (k = before; k < f->n && !merged; k++)
+				for (j = before; j < f->n && !merged; j++) {
+					range *x = &f->r[k], *y = &f->r[j];
+
+					if (j == k || x->net.family != y->net.family || x->prefix != y->prefix ||
+					    x->prefix == 0 || !md_ip_prefix_match(&x->net, &y->net, x->prefix - 1))
+						continue;
+					x->prefix--;
+					x->net.a[x->prefix / 8] &= (uint8_t)(0xff00u >> (x->prefix % 8));
+					memmove(y, y + 1, (f->n - j - 1) * sizeof(*f->r));
+					f->n--;
+					merged = true;
+				}
+		}
 		for (k = before; k < f->n;) {
 			size_t j;
 
