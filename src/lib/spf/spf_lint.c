@@ -961,16 +961,16 @@ static json_t *flatten(lint *L, const bool *minimal, unsigned *flat_lookups,
 	records = proposal(L, all, &f, stale, tab, flat_lookups);
 	for (i = 0; i < f.n; i++)
 		json_array_append_new(ranges, md_json_cstr(range_text(L, &f.r[i])));
-	if (minimal != NULL)
-		*min_records = proposal(L, minimal, &g, NULL, NULL, min_lookups);
+	(void)minimal;
+	(void)min_lookups;
 	json_object_set_new(j, "ranges", ranges);
 	json_object_set_new(j, "records", records ? records : json_array());
 	json_object_set_new(j, "lookups", json_integer(*flat_lookups));
 	json_object_set_new(j, "kept", kept);
 	json_object_set_new(j, "complete", json_boolean(!f.capped));
 	json_object_set_new(j, "stale", stale);
-	json_object_set_new(j, "minimal", *min_records ? json_incref(*min_records) : json_null());
-	json_object_set_new(j, "minimal_lookups", *min_records ? json_integer(*min_lookups) : json_null());
+	json_object_set_new(j, "minimal", json_null());
+	json_object_set_new(j, "minimal_lookups", json_null());
 	json_object_set_new(j, "note", json_string(
 		"The ranges are copied from DNS records of the providers you include. When a "
 		"provider changes its ranges, the flattened record keeps authorising the old "
@@ -984,13 +984,13 @@ static json_t *flatten(lint *L, const bool *minimal, unsigned *flat_lookups,
 
 /* The top-level terms to flatten, costliest first, until TOTAL fits;
  * false when flattening cannot bring it within the limit. */
-static bool plan_minimal(lint *L, unsigned total, bool *choose, unsigned *left)
+static bool plan_minimal(lint *L, unsigned total, unsigned target, bool *choose, unsigned *left)
 {
 	lnode *root = L->root;
 	size_t i;
 
 	*left = total;
-	while (*left > L->max_lookups) {
+	while (*left > target) {
 		size_t best = (size_t)-1;
 		unsigned bestc = 0;
 
@@ -1696,10 +1696,30 @@ md_status md_check_spf(md_resolver *res, const char *domain, const md_spf_opts *
 		choose = md_calloc(L.root->rec.nterms + 1, sizeof(*choose));
 		if (choose == NULL)
 			L.st = MD_ENOMEM;
-		else if (total > L.max_lookups)
-			plan_ok = plan_minimal(&L, total, choose, &left);
 		if (choose != NULL)
-			flat = flatten(&L, plan_ok ? choose : NULL, &flat_cost, &min_cost, &min_records);
+			flat = flatten(&L, NULL, &flat_cost, &min_cost, &min_records);
+		/* The minimal proposal: flatten the costliest terms until the
+		 * record fits; when the ranges need a sub-record (an include of
+		 * their own), aim one lookup lower and plan again. */
+		for (unsigned target = L.max_lookups; choose != NULL && total > L.max_lookups;) {
+			rangeset g = {0};
+
+			memset(choose, 0, (L.root->rec.nterms + 1) * sizeof(*choose));
+			plan_ok = plan_minimal(&L, total, target, choose, &left);
+			json_decref(min_records);
+			min_records = plan_ok ? proposal(&L, choose, &g, NULL, NULL, &min_cost) : NULL;
+			md_free(g.r);
+			if (!plan_ok || min_cost <= L.max_lookups || target == 0) {
+				plan_ok = plan_ok && min_cost <= L.max_lookups;
+				left = min_cost;
+				break;
+			}
+			target--;
+		}
+		if (flat != NULL && plan_ok && min_records != NULL) {
+			json_object_set(flat, "minimal", min_records);
+			json_object_set_new(flat, "minimal_lookups", json_integer(min_cost));
+		}
 	}
 	top_findings(&L, spf99, total, choose, plan_ok, left, min_records, &over);
 	if (min_records != NULL) {
