@@ -16,6 +16,8 @@
 #include <maildiag/dns.h>
 #include <maildiag/mx.h>
 #include <maildiag/mime.h>
+#include <maildiag/ptr.h>
+#include <maildiag/dnsbl.h>
 #include <maildiag/spf.h>
 
 #ifdef __cplusplus

@@ -68,10 +68,14 @@ typedef struct cli_command {
 
 int cmd_dns(cli_opts *o, int argc, char **argv);
 int cmd_mx(cli_opts *o, int argc, char **argv);
+int cmd_ptr(cli_opts *o, int argc, char **argv);
+int cmd_dnsbl(cli_opts *o, int argc, char **argv);
 int cmd_spf(cli_opts *o, int argc, char **argv);
 
 extern const char cmd_dns_usage[];
 extern const char cmd_mx_usage[];
+extern const char cmd_ptr_usage[];
+extern const char cmd_dnsbl_usage[];
 extern const char cmd_spf_usage[];
 
 #endif
