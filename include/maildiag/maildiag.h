@@ -15,6 +15,7 @@
 #include <maildiag/render.h>
 #include <maildiag/dns.h>
 #include <maildiag/mx.h>
+#include <maildiag/smtp.h>
 
 #ifdef __cplusplus
 extern "C" {
