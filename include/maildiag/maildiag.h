@@ -16,6 +16,7 @@
 #include <maildiag/dns.h>
 #include <maildiag/mx.h>
 #include <maildiag/smtp.h>
+#include <maildiag/mtasts.h>
 
 #ifdef __cplusplus
 extern "C" {
