@@ -1,5 +1,5 @@
 # postfix.sh - a private Postfix instance on free loopback ports, for the
-# SMTP probe tests. Source after common.sh and certs.sh.
+# SMTP probe tests. Source after common.sh and net.sh.
 #   pf_start DIR CERT KEY EXPCERT EXPKEY
 # starts Postfix with its own config, queue and data directories in DIR and
 # four smtpd listeners on 127.0.0.1, exported as:
@@ -21,13 +21,12 @@ pf_stop() {
 }
 
 pf_start() {
-	local d=$1 cert=$2 key=$3 ecert=$4 ekey=$5 i
+	local d=$1 cert=$2 key=$3 ecert=$4 ekey=$5
 	[ "$(id -u)" = 0 ] || { echo "pf_start: needs root" >&2; return 1; }
 	command -v postfix >/dev/null || { echo "pf_start: postfix not installed" >&2; return 1; }
 	PF_DIR=$d
 	mkdir -p "$d/conf" "$d/queue" "$d/data" "$d/sasl"
-	PF_STARTTLS=$(free_port); PF_SMTPS=$(free_port)
-	PF_EXPIRED=$(free_port); PF_AUTHPLAIN=$(free_port)
+	read -r PF_STARTTLS PF_SMTPS PF_EXPIRED PF_AUTHPLAIN < <(net_ports 4)
 	printf 'pwcheck_method: auxprop\nauxprop_plugin: sasldb\nsasldb_path: %s/sasl/db\nmech_list: PLAIN LOGIN\n' \
 		"$d" >"$d/sasl/smtpd.conf"
 	cat >"$d/conf/main.cf" <<CF
@@ -43,7 +42,7 @@ mydomain = infra.example.org
 mydestination =
 relay_domains =
 mynetworks = 127.0.0.0/8
-smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination
+smtpd_relay_restrictions = reject_unauth_destination
 maillog_file = $d/maillog
 maillog_file_prefixes = $d
 smtpd_tls_cert_file = $cert
@@ -85,19 +84,14 @@ anvil unix - - n - 1 anvil
 scache unix - - n - 1 scache
 postlog unix-dgram n - n - 1 postlogd
 MF
-	chmod 755 "$d"
+	chmod 755 "$d" "$(dirname "$d")"
 	chown postfix "$d/data"
-	postfix -c "$d/conf" set-permissions >/dev/null 2>&1
 	if ! postfix -c "$d/conf" start >"$d/start.log" 2>&1; then
 		echo "pf_start: postfix did not start:" >&2
 		cat "$d/start.log" >&2
 		return 1
 	fi
-	for i in $(seq 1 50); do
-		python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2).close()' \
-			"$PF_AUTHPLAIN" 2>/dev/null && return 0
-		sleep 0.1
-	done
+	net_wait "$PF_AUTHPLAIN" && return 0
 	echo "pf_start: postfix does not listen" >&2
 	return 1
 }

@@ -643,9 +643,12 @@ static md_smtp_outcome exchange(md_arena *a, conn *c, smtp_session *s, md_smtp_p
 
 static void quit(md_arena *a, conn *c, smtp_session *s)
 {
+	md_smtp_phase keep = s->stopped_at;
+
 	if (c->broken || c->fd < 0)
 		return;
 	exchange(a, c, s, MD_SMTP_PHASE_QUIT, "QUIT", 2, SMTP_QUIT_TIMEOUT);
+	s->stopped_at = keep; /* where the probe stopped, not the courtesy QUIT */
 	if (c->ssl != NULL) {
 		ERR_clear_error();
 		SSL_shutdown(c->ssl);
