@@ -17,6 +17,7 @@
 #include <maildiag/mx.h>
 #include <maildiag/smtp.h>
 #include <maildiag/mtasts.h>
+#include <maildiag/dane.h>
 
 #ifdef __cplusplus
 extern "C" {
