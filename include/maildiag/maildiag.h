@@ -18,6 +18,7 @@
 #include <maildiag/smtp.h>
 #include <maildiag/mtasts.h>
 #include <maildiag/dane.h>
+#include <maildiag/bimi.h>
 
 #ifdef __cplusplus
 extern "C" {

@@ -24,9 +24,12 @@ certs_ca "$TMP"
 certs_leaf "$TMP" web 30 mta-sts.good.$Z mta-sts.badmx.$Z mta-sts.redirect.$Z mta-sts.badpolicy.$Z bimi.good.$Z
 certs_leaf "$TMP" mx 30 mx1.good.$Z mx2.good.$Z
 certs_expired "$TMP" exp mx1.good.$Z
+# the served tree, plus a stand-in evidence document (a test certificate)
+cp -r "$MD_SOURCE_ROOT/tests/mtasts/www" "$TMP/www"
+cp "$TMP/mx.pem" "$TMP/www/bimi.good.$Z/vmc.pem"
 read -r HP < <(net_ports 1)
 python3 "$MD_SOURCE_ROOT/tests/mtasts/https_server.py" "$HP" "$TMP/web.pem" "$TMP/web.key" \
-	"$MD_SOURCE_ROOT/tests/mtasts/www" >"$TMP/https.log" 2>&1 &
+	"$TMP/www" >"$TMP/https.log" 2>&1 &
 PIDS="$PIDS $!"
 net_wait "$HP" || t_fail "https server did not start"
 
@@ -100,6 +103,24 @@ if pf_start "$TMP/pf" "$TMP/mx.pem" "$TMP/mx.key" "$TMP/exp.pem" "$TMP/exp.key";
 else
 	t_fail "postfix did not start"
 fi
+
+# BIMI: record, DMARC enforcement, logo and evidence document over HTTPS
+bimi() {
+	"$MAILDIAG" bimi "$@" --dns-fixture "$ZONES" --connect-to "::127.0.0.1:$HP" \
+		--https-ca-file "$TMP/ca.pem" --format json
+}
+out=$(bimi good.$Z); rc=$?
+t_eq "bimi good: exit" "$rc" 0
+t_eq "bimi good: findings" "$(ids <<<"$out")" "bimi.record_ok bimi.logo_ok bimi.vmc_ok"
+t_eq "bimi good: logo type" "$(jq -r .bimi.logo.content_type <<<"$out")" "image/svg+xml"
+cp "$TMP/exp.pem" "$TMP/www/bimi.good.$Z/vmc.pem"
+t_contains "bimi expired vmc" "$(bimi good.$Z | ids)" "bimi.vmc_expired"
+rm "$TMP/www/bimi.good.$Z/logo.svg"
+t_contains "bimi logo 404" "$(bimi good.$Z | ids)" "bimi.logo_unreachable"
+out=$(bimi badrec.$Z); rc=$?
+t_eq "bimi badrec: findings" "$(ids <<<"$out")" "bimi.record_invalid bimi.dmarc_not_enforced"
+t_eq "bimi badrec: exit" "$rc" 1
+t_eq "bimi plain: findings" "$(bimi plain.$Z | ids)" "bimi.no_record"
 
 t_exit "usage: no domain" 2 "$MAILDIAG" mta-sts
 t_summary
