@@ -15,6 +15,7 @@
 #include <maildiag/render.h>
 #include <maildiag/dns.h>
 #include <maildiag/mx.h>
+#include <maildiag/mime.h>
 #include <maildiag/smtp.h>
 #include <maildiag/mtasts.h>
 #include <maildiag/dane.h>

@@ -40,6 +40,8 @@ static md_report *sample(void)
 	static const char *const row2[] = {"20", "=cmd|evil"};
 	md_table *t;
 
+	if (r == NULL)
+		return NULL;
 	f = md_report_add(r, "mx.host_no_address", MD_SEV_ERROR, MD_PILLAR_INFRASTRUCTURE,
 	                  "mx2.example.com", "MX host has no address");
 	md_finding_set_evidence(r, f, "bad bytes \xff\xfe and a control \x1b[31m");
