@@ -7,12 +7,14 @@
  * element of the JSON member "smtp".
  */
 #include <pthread.h>
+#include <stdio.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "core/alloc.h"
+#include "core/domain.h"
 #include "core/report_internal.h"
 #include "probe.h"
 
@@ -215,17 +217,23 @@ static md_status probe_into(md_resolver *res, md_arena *a, SSL_CTX *ctx, const c
 	return MD_OK;
 }
 
-static bool valid_host(const char *h)
+/* A host name (RFC 1035 syntax, normalised into OUT) or an IP literal. */
+static bool valid_host(const char *h, char *out, size_t len)
 {
-	size_t n = strlen(h);
+	const char *why;
 
-	return n > 0 && n < 254;
+	if (md_domain_is_ip_literal(h)) {
+		snprintf(out, len, "%s", h);
+		return strlen(h) < len;
+	}
+	return md_domain_normalize(h, out, len, &why);
 }
 
 md_status md_check_smtp(md_resolver *res, const char *host, const md_smtp_opts *opts,
                         md_report *rep)
 {
 	md_smtp_opts def = {0};
+	char name[MD_DOMAIN_MAX + 1];
 	md_arena *a;
 	SSL_CTX *ctx;
 	json_t *arr;
@@ -235,8 +243,9 @@ md_status md_check_smtp(md_resolver *res, const char *host, const md_smtp_opts *
 
 	if (opts == NULL)
 		opts = &def;
-	if (host == NULL || !valid_host(host))
+	if (host == NULL || !valid_host(host, name, sizeof(name)))
 		return MD_EINVAL;
+	host = name;
 	ctx = smtp_tls_ctx(opts, err, sizeof(err));
 	if (ctx == NULL)
 		return MD_EINVAL;
@@ -274,6 +283,7 @@ md_status md_check_smtp_mx(md_resolver *res, const char *domain, const md_smtp_o
                            md_report *rep)
 {
 	md_smtp_opts def = {0};
+	char name[MD_DOMAIN_MAX + 1];
 	unsigned max;
 	const md_dns_result *mx;
 	const md_dns_rr **hosts = NULL;
@@ -290,8 +300,9 @@ md_status md_check_smtp_mx(md_resolver *res, const char *domain, const md_smtp_o
 	if (opts == NULL)
 		opts = &def;
 	max = opts->max_mx ? opts->max_mx : SMTP_DEFAULT_MAX_MX;
-	if (domain == NULL || !valid_host(domain))
+	if (domain == NULL || md_domain_is_ip_literal(domain) || !valid_host(domain, name, sizeof(name)))
 		return MD_EINVAL;
+	domain = name;
 	st = md_dns_query(res, domain, MD_DNS_MX, &mx);
 	if (st != MD_OK)
 		return st;
