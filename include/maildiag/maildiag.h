@@ -16,6 +16,8 @@
 #include <maildiag/dns.h>
 #include <maildiag/mx.h>
 #include <maildiag/mime.h>
+#include <maildiag/ptr.h>
+#include <maildiag/dnsbl.h>
 #include <maildiag/smtp.h>
 #include <maildiag/mtasts.h>
 #include <maildiag/dane.h>

@@ -68,6 +68,8 @@ typedef struct cli_command {
 
 int cmd_dns(cli_opts *o, int argc, char **argv);
 int cmd_mx(cli_opts *o, int argc, char **argv);
+int cmd_ptr(cli_opts *o, int argc, char **argv);
+int cmd_dnsbl(cli_opts *o, int argc, char **argv);
 
 extern const char cmd_dns_usage[];
 
@@ -83,5 +85,7 @@ extern const char cmd_tlsrpt_usage[];
 extern const char cmd_dane_usage[];
 extern const char cmd_bimi_usage[];
 extern const char cmd_mx_usage[];
+extern const char cmd_ptr_usage[];
+extern const char cmd_dnsbl_usage[];
 
 #endif

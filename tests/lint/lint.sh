@@ -4,56 +4,50 @@
 #  - <ctype.h> classifiers (locale-dependent, undefined on negative chars)
 #  - the library never prints, exits or aborts
 #  - layers include only downward; the CLI and server use only the public API
+# Each rule is one pass over the tree, so the lint stays fast.
 . "$MD_SOURCE_ROOT/tests/lib/common.sh"
 cd "$MD_SOURCE_ROOT" || exit 2
 
-c_files() { find src include -name '*.[ch]' | sort; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+# code without comments and string literals, each line prefixed FILE:LINE:
+find src include -name '*.[ch]' | sort | xargs perl -0777 -ne '
+	s{/\*.*?\*/}{ my $c = $&; $c =~ s/[^\n]//g; $c }gse;   # block comments, keep lines
+	s{//[^\n]*}{}g;
+	s{"(?:[^"\\\n]|\\.)*"}{""}g;
+	s{\x27(?:[^\x27\\\n]|\\.)*\x27}{0}g;
+	my $n = 0;
+	for (split /\n/, $_, -1) { $n++; print "$ARGV:$n:$_\n"; }
+' > "$tmp/code"
 
-# strip comments and string literals roughly: good enough for a lint
-code_of() { sed -e 's://.*$::' -e 's:/\*.*\*/::g' -e 's/"\([^"\\]\|\\.\)*"/""/g' "$1"; }
+rule() { # NAME PATTERN [FILE-FILTER]
+	local name=$1 pat=$2 filter=${3:-.} hits
+	hits=$(grep -E "^[^:]*($filter)[^:]*:[0-9]+:" "$tmp/code" | grep -E "$pat" || true)
+	if [ -n "$hits" ]; then t_fail "$name:
+$hits"; else t_ok; fi
+}
+rule "banned function" '[^_a-zA-Z0-9](strcpy|strcat|sprintf|vsprintf|strtok|atoi|atol|atoll|sscanf|gets)[[:space:]]*\('
+rule "ctype call (use core/ascii.h)" '[^_a-zA-Z0-9.>](isalpha|isdigit|isalnum|isspace|isupper|islower|isxdigit|isprint|ispunct|tolower|toupper)[[:space:]]*\('
+rule "library code prints or exits" '[^_a-zA-Z0-9](printf|puts|putchar|perror|exit|abort)[[:space:]]*\(|fprintf[[:space:]]*\([[:space:]]*std(out|err)' '^src/lib/'
 
-while read -r f; do
-	code=$(code_of "$f")
-	bad=$(printf '%s\n' "$code" | grep -nE '(^|[^_a-z0-9])(strcpy|strcat|sprintf|vsprintf|strtok|atoi|atol|atoll|sscanf|gets)[[:space:]]*\(' |
-		grep -vE '(snprintf|vsnprintf|strncat)' || true)
-	if [ -n "$bad" ]; then t_fail "$f: banned function: $bad"; else t_ok; fi
-	bad=$(printf '%s\n' "$code" | grep -nE '(^|[^_a-z0-9.>])(isalpha|isdigit|isalnum|isspace|isupper|islower|isxdigit|isprint|ispunct|tolower|toupper)[[:space:]]*\(' || true)
-	if [ -n "$bad" ]; then t_fail "$f: ctype call (use core/ascii.h): $bad"; else t_ok; fi
-	case $f in
-	src/lib/*)
-		bad=$(printf '%s\n' "$code" | grep -nE '(^|[^_a-z0-9])(printf|puts|putchar|perror|exit|abort)[[:space:]]*\(|fprintf[[:space:]]*\([[:space:]]*std(out|err)' || true)
-		if [ -n "$bad" ]; then t_fail "$f: library code prints or exits: $bad"; else t_ok; fi
-		;;
-	esac
-done < <(c_files)
-
-# layering: rank of each library area
+# layering: a library file includes only its own or lower layers
 rank() {
 	case $1 in
-	core) echo 0 ;;
-	dns) echo 1 ;;
-	mime) echo 2 ;;
-	diag) echo 4 ;;
-	store) echo 3 ;;
-	*) echo 3 ;;
+	core) echo 0 ;; dns) echo 1 ;; mime) echo 2 ;; diag) echo 4 ;; *) echo 3 ;;
 	esac
 }
-while read -r f; do
-	area=$(echo "$f" | cut -d/ -f3)
-	r=$(rank "$area")
-	while read -r inc; do
-		[ -z "$inc" ] && continue
-		other=${inc%%/*}
-		[ "$other" = "$inc" ] && continue # same-folder include
-		ro=$(rank "$other")
-		if [ "$ro" -gt "$r" ]; then t_fail "$f includes upward: $inc"; else t_ok; fi
-	done < <(grep -oE '^#include "[^"]+"' "$f" | sed -e 's/#include "//' -e 's/"$//')
-done < <(find src/lib -name '*.[ch]' | sort)
+bad=""
+while IFS=: read -r f inc; do
+	area=$(cut -d/ -f3 <<<"$f")
+	other=${inc%%/*}
+	[ "$other" = "$inc" ] && continue
+	if [ "$(rank "$other")" -gt "$(rank "$area")" ]; then bad="$bad
+$f includes upward: $inc"; fi
+done < <(grep -rHoE '^#include "[^"]+"' src/lib --include='*.[ch]' | sed -e 's/#include "//' -e 's/"$//')
+if [ -n "$bad" ]; then t_fail "layering:$bad"; else t_ok; fi
 
-while read -r f; do
-	bad=$(grep -nE '^#include "' "$f" | grep -vE '"(cli|commands|[a-z_]+)\.h"' || true)
-	bad2=$(grep -nE '^#include "(core|dns|mime|spf|dkim|dmarc|arc|dnsbl|ptr|mx|smtp|mtasts|bimi|bounce|logs|reports|diag|store)/' "$f" || true)
-	if [ -n "$bad$bad2" ]; then t_fail "$f uses library internals: $bad$bad2"; else t_ok; fi
-done < <(find src/cli src/server -name '*.[ch]' 2>/dev/null | sort)
+# the CLI and the server see only the public API
+bad=$(grep -rnE '^#include "(core|dns|mime|spf|dkim|dmarc|arc|dnsbl|ptr|mx|smtp|mtasts|bimi|bounce|logs|reports|diag|store)/' src/cli src/server 2>/dev/null || true)
+if [ -n "$bad" ]; then t_fail "CLI uses library internals: $bad"; else t_ok; fi
 
 t_summary

@@ -108,7 +108,7 @@ static bool name_fields(uint16_t type, size_t *lead, int *nnames)
 /* The rdata at the cursor (RDLEN octets) with names decompressed, in B. */
 static const char *read_rdata(md_cursor *c, uint16_t type, size_t rdlen, md_buf *b)
 {
-	size_t start = c->off, lead;
+	size_t start = c->off, lead, rest;
 	int nnames;
 	const uint8_t *p;
 
@@ -140,10 +140,11 @@ static const char *read_rdata(md_cursor *c, uint16_t type, size_t rdlen, md_buf 
 	/* the rest (SOA's five numbers) as is */
 	if (c->off > start + rdlen)
 		return "rdata too short";
-	p = md_cursor_bytes(c, start + rdlen - c->off);
+	rest = start + rdlen - c->off;
+	p = md_cursor_bytes(c, rest);
 	if (p == NULL)
 		return "rdata runs past the end of the packet";
-	md_buf_append(b, p, start + rdlen - c->off + 0);
+	md_buf_append(b, p, rest);
 	return b->err == MD_OK ? NULL : "out of memory";
 }
 

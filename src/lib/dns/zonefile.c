@@ -17,7 +17,8 @@
  * seconds or BIND units (1w2d3h4m5s); with no TTL a record takes $TTL,
  * else the last TTL stated (RFC 1035 section 5.1), else 3600.
  * Only class IN. Record types with a presentation form read here: A AAAA
- * NS CNAME DNAME PTR MX SOA TXT SPF SRV TLSA CAA DS DNSKEY HINFO SSHFP;
+ * NS CNAME DNAME PTR MX SOA TXT SPF SRV TLSA CAA DS DNSKEY HINFO SSHFP RRSIG
+ * NSEC NSEC3 NSEC3PARAM;
  * any type (also TYPEnnn) in RFC 3597 form.
  * Comment lines ";! servfail NAME [TYPE]", ";! timeout NAME [TYPE]" and
  * ";! error NAME [TYPE]" make fixture faults (NSD skips them as comments);
@@ -140,6 +141,9 @@ static bool word_end(char c)
 }
 
 static md_status directive_fault(zp *z, const char *p, size_t n);
+static md_status need(zp *z, const tok *t, size_t nt, size_t want, bool exact, const char *tname,
+                      unsigned long line);
+static uint16_t tok_type(const tok *t);
 
 /*
  * Read the next entry's words into z->toks. Returns 1 with an entry, 0 at
@@ -476,6 +480,199 @@ static void put_u32(md_buf *rd, uint64_t v)
 	md_buf_append(rd, c, 4);
 }
 
+/* ---- DNSSEC presentation forms (RFC 4034 sections 3.2, 4.2; RFC 5155) -- */
+
+/* Days from 1970-01-01 to Y-M-D (proleptic Gregorian). */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	int64_t era;
+	unsigned yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned)(y - era * 400);
+	doy = (153 * (m + (m > 2 ? (unsigned)-3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+/* RFC 4034 section 3.2: YYYYMMDDHHmmSS (UTC) or decimal seconds, kept
+ * modulo 2^32 (serial number arithmetic, RFC 1982). */
+static md_status put_sigtime(zp *z, md_buf *rd, const tok *t)
+{
+	uint64_t v, f[6];
+	static const size_t w[6] = {4, 2, 2, 2, 2, 2};
+	char b[80];
+	size_t o = 0;
+
+	if (!t->quoted && t->n == 14) {
+		for (size_t i = 0; i < 6; i++) {
+			if (!md_parse_uint(t->p + o, w[i], 9999, &f[i]))
+				return zerr(z, t->line, "%s: bad signature time", show(t, b, sizeof(b)));
+			o += w[i];
+		}
+		if (f[1] < 1 || f[1] > 12 || f[2] < 1 || f[2] > 31 || f[3] > 23 || f[4] > 59 || f[5] > 60)
+			return zerr(z, t->line, "%s: bad signature time", show(t, b, sizeof(b)));
+		v = (uint64_t)(days_from_civil((int64_t)f[0], (unsigned)f[1], (unsigned)f[2]) * 86400 +
+		               (int64_t)(f[3] * 3600 + f[4] * 60 + f[5]));
+		put_u32(rd, v & 0xffffffffULL);
+		return MD_OK;
+	}
+	if (parse_uint(z, t, 0xffffffffULL, "signature time", &v) != MD_OK)
+		return z->st;
+	put_u32(rd, v);
+	return MD_OK;
+}
+
+/* RFC 4034 section 4.1.2: window blocks of the types present. */
+static md_status put_bitmap(zp *z, md_buf *rd, const tok *t, size_t nt)
+{
+	uint8_t *bits = md_calloc(256, 32);
+	char b[80];
+
+	if (bits == NULL) {
+		z->st = MD_ENOMEM;
+		return zerr(z, z->line, "out of memory");
+	}
+	for (size_t k = 0; k < nt; k++) {
+		uint16_t ty = tok_type(&t[k]);
+
+		if (ty == 0) {
+			md_free(bits);
+			return zerr(z, t[k].line, "%s: unknown record type", show(&t[k], b, sizeof(b)));
+		}
+		bits[(size_t)(ty >> 8) * 32 + (ty & 0xff) / 8] |= (uint8_t)(0x80 >> (ty % 8));
+	}
+	for (size_t win = 0; win < 256; win++) {
+		size_t len = 0;
+
+		for (size_t i = 0; i < 32; i++)
+			if (bits[win * 32 + i] != 0)
+				len = i + 1;
+		if (len == 0)
+			continue;
+		put_u8(rd, win);
+		put_u8(rd, len);
+		md_buf_append(rd, bits + win * 32, len);
+	}
+	md_free(bits);
+	return MD_OK;
+}
+
+/* RFC 5155 section 3.3: salt is hex or "-" for none, with a length byte. */
+static md_status put_salt(zp *z, md_buf *rd, const tok *t)
+{
+	size_t at = rd->n;
+
+	put_u8(rd, 0);
+	if (!t->quoted && t->n == 1 && t->p[0] == '-')
+		return MD_OK;
+	if (put_hex(z, rd, t, 1) != MD_OK)
+		return z->st;
+	if (rd->n - at - 1 > 255)
+		return zerr(z, t->line, "salt longer than 255 octets");
+	if (rd->p != NULL)
+		rd->p[at] = (char)(rd->n - at - 1);
+	return MD_OK;
+}
+
+/* RFC 4648 section 7 base32hex without padding, with a length byte. */
+static md_status put_base32hex(zp *z, md_buf *rd, const tok *t)
+{
+	uint32_t acc = 0;
+	int bits = 0;
+	size_t at = rd->n;
+	char b[80];
+
+	put_u8(rd, 0);
+	for (size_t i = 0; i < t->n; i++) {
+		int c = md_toupper((unsigned char)t->p[i]), v;
+
+		v = md_isdigit(c) ? c - '0' : (c >= 'A' && c <= 'V') ? c - 'A' + 10 : -1;
+		if (v < 0 || t->quoted)
+			return zerr(z, t->line, "%s: bad base32hex", show(t, b, sizeof(b)));
+		acc = acc << 5 | (uint32_t)v;
+		bits += 5;
+		if (bits >= 8) {
+			put_u8(rd, (acc >> (bits - 8)) & 0xff);
+			bits -= 8;
+		}
+	}
+	if (rd->n - at - 1 > 255)
+		return zerr(z, t->line, "hash longer than 255 octets");
+	if (rd->p != NULL)
+		rd->p[at] = (char)(rd->n - at - 1);
+	return MD_OK;
+}
+
+static md_status rdata_dnssec(zp *z, uint16_t type, const tok *t, size_t nt, md_buf *rd,
+                              unsigned long line, const char *tname)
+{
+	dns_name nm;
+	uint64_t v;
+	char b[80];
+
+	switch (type) {
+	case MD_DNS_RRSIG: {
+		uint16_t covered;
+
+		if (need(z, t, nt, 9, false, tname, line) != MD_OK)
+			return z->st;
+		if ((covered = tok_type(&t[0])) == 0)
+			return zerr(z, t[0].line, "%s: unknown record type", show(&t[0], b, sizeof(b)));
+		put_u16(rd, covered);
+		if (parse_uint(z, &t[1], 255, "algorithm", &v) != MD_OK)
+			return z->st;
+		put_u8(rd, v);
+		if (parse_uint(z, &t[2], 255, "labels", &v) != MD_OK)
+			return z->st;
+		put_u8(rd, v);
+		if (parse_uint(z, &t[3], 0xffffffffULL, "original TTL", &v) != MD_OK)
+			return z->st;
+		put_u32(rd, v);
+		if (put_sigtime(z, rd, &t[4]) != MD_OK || put_sigtime(z, rd, &t[5]) != MD_OK)
+			return z->st;
+		if (parse_uint(z, &t[6], 65535, "key tag", &v) != MD_OK)
+			return z->st;
+		put_u16(rd, v);
+		if (parse_name(z, &t[7], &nm) != MD_OK)
+			return z->st;
+		md_buf_append(rd, nm.w, nm.n);
+		return put_base64(z, rd, t + 8, nt - 8);
+	}
+	case 47: /* NSEC */
+		if (need(z, t, nt, 1, false, tname, line) != MD_OK || parse_name(z, &t[0], &nm) != MD_OK)
+			return z->st;
+		md_buf_append(rd, nm.w, nm.n);
+		return put_bitmap(z, rd, t + 1, nt - 1);
+	case 50: /* NSEC3 */
+	case 51: /* NSEC3PARAM */
+		if (need(z, t, nt, type == 50 ? 5 : 4, type == 51, tname, line) != MD_OK)
+			return z->st;
+		if (parse_uint(z, &t[0], 255, "hash algorithm", &v) != MD_OK)
+			return z->st;
+		put_u8(rd, v);
+		if (parse_uint(z, &t[1], 255, "flags", &v) != MD_OK)
+			return z->st;
+		put_u8(rd, v);
+		if (parse_uint(z, &t[2], 65535, "iterations", &v) != MD_OK)
+			return z->st;
+		put_u16(rd, v);
+		if (put_salt(z, rd, &t[3]) != MD_OK)
+			return z->st;
+		if (type == 51)
+			return MD_OK;
+		if (put_base32hex(z, rd, &t[4]) != MD_OK)
+			return z->st;
+		return put_bitmap(z, rd, t + 5, nt - 5);
+	default:
+		return zerr(z, line,
+		            "%s: cannot read this type's presentation form; write it as RFC 3597 "
+		            "\"\\# LENGTH HEX\"",
+		            tname);
+	}
+}
+
 /* ---- rdata by type ------------------------------------------------------ */
 
 static md_status need(zp *z, const tok *t, size_t nt, size_t want, bool exact, const char *tname,
@@ -635,10 +832,7 @@ static md_status rdata_typed(zp *z, uint16_t type, const tok *t, size_t nt, md_b
 		return MD_OK;
 	}
 	default:
-		return zerr(z, line,
-		            "%s: cannot read this type's presentation form; write it as RFC 3597 "
-		            "\"\\# LENGTH HEX\"",
-		            tname);
+		return rdata_dnssec(z, type, t, nt, rd, line, tname);
 	}
 }
 
