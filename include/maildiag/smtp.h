@@ -76,6 +76,9 @@ typedef struct md_smtp_opts {
 	bool no_starttls;      /* do not try STARTTLS */
 	unsigned max_addrs;    /* addresses probed per host; 0 means 2 */
 	unsigned max_mx;       /* MX hosts probed per domain; 0 means 10 */
+	/* Appended fields: */
+	bool ptr;              /* also check the reverse DNS (md_check_ptr) of
+	                          every probed address */
 } md_smtp_opts;
 
 /*
@@ -90,6 +93,10 @@ MD_API md_status md_check_smtp(md_resolver *res, const char *host,
                                const md_smtp_opts *opts, md_report *report);
 
 /*
+ * With opts->ptr, each probed address also gets md_check_ptr() (PTR,
+ * forward confirmation, pool-style names): its findings are added to
+ * REPORT and its result is the session's "reverse_dns" JSON member.
+ *
  * Probe every MX host of DOMAIN (the implicit MX when there is none; up to
  * opts->max_mx hosts in preference order). Findings as md_check_smtp(),
  * plus "smtp.null_mx" / "smtp.no_mx_hosts"; the JSON member "smtp" holds

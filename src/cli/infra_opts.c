@@ -20,6 +20,7 @@ const char infra_probe_help[] =
 	"  --rcpt ADDRESS          also ask MAIL FROM/RCPT TO (never DATA)\n"
 	"  --mail-from ADDRESS     reverse path for --rcpt (default: <>)\n"
 	"  --no-starttls           do not try STARTTLS\n"
+	"  --ptr                   also check each probed address's reverse DNS\n"
 	"  --max-addrs N           addresses probed per host (default 2)\n"
 	"  --phase-timeout SEC     timeout of each probe phase (default: --timeout,\n"
 	"                          else 10)\n";
@@ -93,6 +94,10 @@ int infra_probe_option(const cli_opts *o, int argc, char **argv, int *i, md_smtp
 
 	if (strcmp(argv[*i], "--no-starttls") == 0) {
 		so->no_starttls = true;
+		return 1;
+	}
+	if (strcmp(argv[*i], "--ptr") == 0) {
+		so->ptr = true;
 		return 1;
 	}
 	if ((r = infra_opt(o, argc, argv, i, "--port", &v)) != 0) {

@@ -135,6 +135,12 @@ t_eq "mx: hosts probed" "$(jq -r '[.smtp[].host] | join(" ")' <<<"$out")" \
 	"mx1.good.infra.example.org mx2.good.infra.example.org"
 t_eq "mx: tls ok twice" "$(jq -r '[.findings[] | select(.id=="smtp.tls_ok")] | length' <<<"$out")" 2
 
+# ... with the reverse DNS of every probed address (ptr module)
+out=$(probe --mx good.infra.example.org --port "$PF_STARTTLS" --ptr); rc=$?
+t_eq "mx --ptr: fcrdns" "$(jq -r '.smtp[0].reverse_dns.fcrdns' <<<"$out")" true
+t_eq "mx --ptr: ptr name" "$(jq -r '.smtp[0].reverse_dns.ptr[0].name' <<<"$out")" mx1.good.infra.example.org
+t_eq "mx --ptr: reported once per address" "$(jq -r '[.findings[] | select(.id=="ptr.ok")] | length' <<<"$out")" 1
+
 # usage
 t_exit "usage: no host" 2 "$MAILDIAG" smtp
 t_exit "usage: bad port" 2 "$MAILDIAG" smtp $H --port 70000

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <maildiag/ptr.h>
+
 #include "core/alloc.h"
 #include "core/domain.h"
 #include "core/report_internal.h"
@@ -200,6 +202,72 @@ static void sigpipe_restore(sigpipe_state *st)
 
 /* --- the checks --------------------------------------------------------- */
 
+/* Copy every finding of SRC into DST. */
+static void copy_findings(md_report *dst, const md_report *src)
+{
+	size_t i, k;
+
+	for (i = 0; i < md_report_count(src); i++) {
+		const md_finding *f = md_report_finding(src, i);
+		md_finding *g = md_report_add(dst, f->id, f->severity, f->pillar, f->subject, f->title);
+
+		if (g == NULL)
+			return;
+		if (f->evidence != NULL)
+			md_finding_set_evidence(dst, g, "%s", f->evidence);
+		if (f->explanation != NULL)
+			md_finding_set_explanation(dst, g, "%s", f->explanation);
+		if (f->fix != NULL)
+			md_finding_set_fix(dst, g, "%s", f->fix);
+		for (k = 0; k < f->nrefs; k++)
+			md_finding_add_ref(dst, g, f->refs[k]);
+		if (f->could_not_check)
+			md_finding_set_could_not_check(g);
+	}
+}
+
+/* MX deepening: the reverse DNS of a probed address (ptr module). */
+static md_status reverse_dns(md_resolver *res, md_report *rep, const smtp_session *s, json_t *jo)
+{
+	static const char *const keys[] = {"reverse_name", "ptr", "fcrdns", "name_class"};
+	md_report *tmp;
+	json_t *rd;
+	md_status st;
+	size_t i;
+
+	if (s->addr == NULL || jo == NULL)
+		return MD_OK;
+	tmp = md_report_new("ptr", s->addr);
+	rd = json_object();
+	if (tmp == NULL || rd == NULL) {
+		md_report_free(tmp);
+		json_decref(rd);
+		return MD_ENOMEM;
+	}
+	st = md_check_ptr(res, s->addr, NULL, tmp);
+	if (st == MD_OK) {
+		bool seen = false;
+
+		/* two MX hosts on one address: its reverse DNS is reported once */
+		for (i = 0; i < md_report_count(rep) && !seen; i++) {
+			const md_finding *f = md_report_finding(rep, i);
+
+			seen = strncmp(f->id, "ptr.", 4) == 0 && strcmp(f->subject, s->addr) == 0;
+		}
+		if (!seen)
+			copy_findings(rep, tmp);
+		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+			json_t *v = json_object_get(md_report_data(tmp), keys[i]);
+
+			json_object_set(rd, keys[i], v ? v : json_null());
+		}
+		json_object_set(jo, "reverse_dns", rd);
+	}
+	json_decref(rd);
+	md_report_free(tmp);
+	return st == MD_EINVAL ? MD_OK : st;
+}
+
 static md_status probe_into(md_resolver *res, md_arena *a, SSL_CTX *ctx, const char *host,
                             const md_smtp_opts *o, md_report *rep, md_table *t, json_t *arr)
 {
@@ -211,6 +279,8 @@ static md_status probe_into(md_resolver *res, md_arena *a, SSL_CTX *ctx, const c
 		return st;
 	for (i = 0; i < n; i++) {
 		st = smtp_session_report(rep, t, &s[i], arr);
+		if (st == MD_OK && o->ptr)
+			st = reverse_dns(res, rep, &s[i], json_array_get(arr, json_array_size(arr) - 1));
 		if (st != MD_OK)
 			return st;
 	}
