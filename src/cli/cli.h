@@ -73,6 +73,18 @@ int cmd_dnsbl(cli_opts *o, int argc, char **argv);
 int cmd_spf(cli_opts *o, int argc, char **argv);
 
 extern const char cmd_dns_usage[];
+
+/* infrastructure commands (issue 6) */
+int cmd_smtp(cli_opts *o, int argc, char **argv);
+int cmd_mtasts(cli_opts *o, int argc, char **argv);
+int cmd_tlsrpt(cli_opts *o, int argc, char **argv);
+int cmd_dane(cli_opts *o, int argc, char **argv);
+int cmd_bimi(cli_opts *o, int argc, char **argv);
+extern const char cmd_smtp_usage[];
+extern const char cmd_mtasts_usage[];
+extern const char cmd_tlsrpt_usage[];
+extern const char cmd_dane_usage[];
+extern const char cmd_bimi_usage[];
 extern const char cmd_mx_usage[];
 extern const char cmd_ptr_usage[];
 extern const char cmd_dnsbl_usage[];

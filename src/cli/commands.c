@@ -9,6 +9,11 @@ const cli_command cli_commands[] = {
 	{"mx", "MX records of a domain, their hosts and addresses", cmd_mx, cmd_mx_usage},
 	{"ptr", "reverse DNS of a sending IP: PTR, forward confirmation, pool names, HELO", cmd_ptr, cmd_ptr_usage},
 	{"dnsbl", "is an IP or domain on DNS blocklists, what each answer means", cmd_dnsbl, cmd_dnsbl_usage},
+	{"smtp", "probe SMTP servers: banner, EHLO, STARTTLS/TLS, certificate, AUTH", cmd_smtp, cmd_smtp_usage},
+	{"mta-sts", "MTA-STS record, policy (HTTPS) and MX set; TLS-RPT", cmd_mtasts, cmd_mtasts_usage},
+	{"tlsrpt", "SMTP TLS Reporting record (_smtp._tls)", cmd_tlsrpt, cmd_tlsrpt_usage},
+	{"dane", "DANE TLSA records of the MX hosts, optionally matched", cmd_dane, cmd_dane_usage},
+	{"bimi", "BIMI record, logo and VMC locations", cmd_bimi, cmd_bimi_usage},
 	{"dns", "ask one DNS question through maildiag's resolver (like dig)", cmd_dns, cmd_dns_usage},
 	{NULL, NULL, NULL, NULL},
 };
