@@ -20,14 +20,16 @@ const char cmd_bimi_usage[] =
 	"  --https-ca-file FILE    also trust these CAs for HTTPS (tests)\n"
 	"\n";
 
+static md_status run_bimi(md_resolver *res, const char *domain, void *bo, md_report *rep)
+{
+	return md_check_bimi(res, domain, bo, rep);
+}
+
 int cmd_bimi(cli_opts *o, int argc, char **argv)
 {
 	md_bimi_opts bo;
 	const char *domain = NULL, *v;
-	md_resolver *r;
-	md_report *rep;
-	md_status st;
-	int i, c, code;
+	int i, c;
 
 	memset(&bo, 0, sizeof(bo));
 	for (i = 1; i < argc; i++) {
@@ -35,19 +37,19 @@ int cmd_bimi(cli_opts *o, int argc, char **argv)
 			bo.no_fetch = true;
 			continue;
 		}
-		if ((c = infra_opt(o, argc, argv, &i, "--selector", &v)) != 0) {
+		if ((c = cli_option_value(o, argc, argv, &i, "--selector", &v)) != 0) {
 			if (c < 0)
 				return EXIT_USAGE;
 			bo.selector = v;
 			continue;
 		}
-		if ((c = infra_opt(o, argc, argv, &i, "--connect-to", &v)) != 0) {
+		if ((c = cli_option_value(o, argc, argv, &i, "--connect-to", &v)) != 0) {
 			if (c < 0)
 				return EXIT_USAGE;
 			bo.fetch.connect_to = v;
 			continue;
 		}
-		if ((c = infra_opt(o, argc, argv, &i, "--https-ca-file", &v)) != 0) {
+		if ((c = cli_option_value(o, argc, argv, &i, "--https-ca-file", &v)) != 0) {
 			if (c < 0)
 				return EXIT_USAGE;
 			bo.fetch.ca_file = v;
@@ -72,26 +74,5 @@ int cmd_bimi(cli_opts *o, int argc, char **argv)
 	}
 	if (o->timeout > 0)
 		bo.fetch.timeout = o->timeout;
-	cli_opts_finish(o);
-	r = cli_resolver(o);
-	if (r == NULL)
-		return EXIT_USAGE;
-	rep = md_report_new("bimi", domain);
-	if (rep == NULL) {
-		md_resolver_free(r);
-		cli_error(o, "out of memory");
-		return EXIT_INCOMPLETE;
-	}
-	st = md_check_bimi(r, domain, &bo, rep);
-	if (st != MD_OK) {
-		cli_error(o, "%s: %s", domain, st == MD_EINVAL ? "not a valid domain name or selector"
-		                                               : md_status_str(st));
-		md_report_free(rep);
-		md_resolver_free(r);
-		return st == MD_EINVAL ? EXIT_USAGE : EXIT_INCOMPLETE;
-	}
-	code = cli_render(o, rep);
-	md_report_free(rep);
-	md_resolver_free(r);
-	return code;
+	return cli_run_check(o, domain, run_bimi, &bo, "not a valid domain name or selector");
 }

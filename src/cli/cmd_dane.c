@@ -20,14 +20,16 @@ const char cmd_dane_usage[] =
 	"  --probe                 probe each MX host and match the certificates\n"
 	"\n";
 
+static md_status run_dane(md_resolver *res, const char *domain, void *d, md_report *rep)
+{
+	return md_check_dane(res, domain, d, rep);
+}
+
 int cmd_dane(cli_opts *o, int argc, char **argv)
 {
 	md_dane_opts d;
 	const char *domain = NULL;
-	md_resolver *r;
-	md_report *rep;
-	md_status st;
-	int i, c, code;
+	int i, c;
 
 	memset(&d, 0, sizeof(d));
 	for (i = 1; i < argc; i++) {
@@ -59,26 +61,6 @@ int cmd_dane(cli_opts *o, int argc, char **argv)
 	}
 	if (d.smtp.timeout <= 0 && o->timeout > 0)
 		d.smtp.timeout = o->timeout;
-	cli_opts_finish(o);
-	r = cli_resolver(o);
-	if (r == NULL)
-		return EXIT_USAGE;
-	rep = md_report_new("dane", domain);
-	if (rep == NULL) {
-		md_resolver_free(r);
-		cli_error(o, "out of memory");
-		return EXIT_INCOMPLETE;
-	}
-	st = md_check_dane(r, domain, &d, rep);
-	if (st != MD_OK) {
-		cli_error(o, "%s: %s", domain, st == MD_EINVAL ? "not a valid domain name (or --ca-file unreadable)"
-		                                               : md_status_str(st));
-		md_report_free(rep);
-		md_resolver_free(r);
-		return st == MD_EINVAL ? EXIT_USAGE : EXIT_INCOMPLETE;
-	}
-	code = cli_render(o, rep);
-	md_report_free(rep);
-	md_resolver_free(r);
-	return code;
+	return cli_run_check(o, domain, run_dane, &d,
+	                     "not a valid domain name (or --ca-file unreadable)");
 }

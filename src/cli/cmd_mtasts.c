@@ -32,37 +32,15 @@ const char cmd_tlsrpt_usage[] =
 	"record starting with v=TLSRPTv1, rua= with mailto: or https: URIs.\n"
 	"\n";
 
-static int run(cli_opts *o, const char *domain, int which, const md_mtasts_opts *mo)
+static md_status run_mtasts(md_resolver *res, const char *domain, void *mo, md_report *rep)
 {
-	md_resolver *r;
-	md_report *rep;
-	md_status st;
-	int code;
+	return md_check_mtasts(res, domain, mo, rep);
+}
 
-	cli_opts_finish(o);
-	r = cli_resolver(o);
-	if (r == NULL)
-		return EXIT_USAGE;
-	rep = md_report_new(which ? "tlsrpt" : "mta-sts", domain);
-	if (rep == NULL) {
-		cli_error(o, "out of memory");
-		md_resolver_free(r);
-		return EXIT_INCOMPLETE;
-	}
-	st = which ? md_check_tlsrpt(r, domain, rep) : md_check_mtasts(r, domain, mo, rep);
-	if (st != MD_OK) {
-		if (st == MD_EINVAL)
-			cli_error(o, "%s: not a valid domain name (or a CA file could not be read)", domain);
-		else
-			cli_error(o, "%s: %s", domain, md_status_str(st));
-		md_report_free(rep);
-		md_resolver_free(r);
-		return st == MD_EINVAL ? EXIT_USAGE : EXIT_INCOMPLETE;
-	}
-	code = cli_render(o, rep);
-	md_report_free(rep);
-	md_resolver_free(r);
-	return code;
+static md_status run_tlsrpt(md_resolver *res, const char *domain, void *ctx, md_report *rep)
+{
+	(void)ctx;
+	return md_check_tlsrpt(res, domain, rep);
 }
 
 int cmd_mtasts(cli_opts *o, int argc, char **argv)
@@ -81,13 +59,13 @@ int cmd_mtasts(cli_opts *o, int argc, char **argv)
 			mo.no_tlsrpt = true;
 			continue;
 		}
-		if ((c = infra_opt(o, argc, argv, &i, "--connect-to", &v)) != 0) {
+		if ((c = cli_option_value(o, argc, argv, &i, "--connect-to", &v)) != 0) {
 			if (c < 0)
 				return EXIT_USAGE;
 			mo.fetch.connect_to = v;
 			continue;
 		}
-		if ((c = infra_opt(o, argc, argv, &i, "--https-ca-file", &v)) != 0) {
+		if ((c = cli_option_value(o, argc, argv, &i, "--https-ca-file", &v)) != 0) {
 			if (c < 0)
 				return EXIT_USAGE;
 			mo.fetch.ca_file = v;
@@ -120,7 +98,8 @@ int cmd_mtasts(cli_opts *o, int argc, char **argv)
 		if (mo.smtp.timeout <= 0)
 			mo.smtp.timeout = o->timeout;
 	}
-	return run(o, domain, 0, &mo);
+	return cli_run_check(o, domain, run_mtasts, &mo,
+	                     "not a valid domain name (or a CA file could not be read)");
 }
 
 int cmd_tlsrpt(cli_opts *o, int argc, char **argv)
@@ -146,5 +125,5 @@ int cmd_tlsrpt(cli_opts *o, int argc, char **argv)
 		cli_error(o, "missing DOMAIN (usage: maildiag tlsrpt DOMAIN)");
 		return EXIT_USAGE;
 	}
-	return run(o, domain, 1, NULL);
+	return cli_run_check(o, domain, run_tlsrpt, NULL, "not a valid domain name");
 }

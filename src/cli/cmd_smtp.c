@@ -20,15 +20,24 @@ const char cmd_smtp_usage[] =
 	"offered before TLS. DATA is never sent; MAIL/RCPT only with --rcpt.\n"
 	"\n";
 
+static md_status run_smtp(md_resolver *res, const char *host, void *so, md_report *rep)
+{
+	return md_check_smtp(res, host, so, rep);
+}
+
+static md_status run_smtp_mx(md_resolver *res, const char *domain, void *so, md_report *rep)
+{
+	md_status st = md_check_mx(res, domain, rep);
+
+	return st == MD_OK ? md_check_smtp_mx(res, domain, so, rep) : st;
+}
+
 int cmd_smtp(cli_opts *o, int argc, char **argv)
 {
 	md_smtp_opts so = {0};
 	const char *target = NULL;
 	bool mx = false;
-	md_resolver *r;
-	md_report *rep;
-	md_status st;
-	int i, code;
+	int i;
 
 	for (i = 1; i < argc; i++) {
 		int c;
@@ -61,35 +70,8 @@ int cmd_smtp(cli_opts *o, int argc, char **argv)
 	}
 	if (so.timeout <= 0 && o->timeout > 0)
 		so.timeout = o->timeout;
-	cli_opts_finish(o);
-	r = cli_resolver(o);
-	if (r == NULL)
-		return EXIT_USAGE;
-	rep = md_report_new("smtp", target);
-	if (rep == NULL) {
-		cli_error(o, "out of memory");
-		md_resolver_free(r);
-		return EXIT_INCOMPLETE;
-	}
-	if (mx) {
-		st = md_check_mx(r, target, rep);
-		if (st == MD_OK)
-			st = md_check_smtp_mx(r, target, &so, rep);
-	} else {
-		st = md_check_smtp(r, target, &so, rep);
-	}
-	if (st != MD_OK) {
-		if (st == MD_EINVAL)
-			cli_error(o, "%s: not a valid host name or address%s", target,
-			          so.ca_file ? " (or --ca-file could not be read)" : "");
-		else
-			cli_error(o, "%s: %s", target, md_status_str(st));
-		md_report_free(rep);
-		md_resolver_free(r);
-		return st == MD_EINVAL ? EXIT_USAGE : EXIT_INCOMPLETE;
-	}
-	code = cli_render(o, rep);
-	md_report_free(rep);
-	md_resolver_free(r);
-	return code;
+	return cli_run_check(o, target, mx ? run_smtp_mx : run_smtp, &so,
+	                     so.ca_file ? "not a valid host name or address (or --ca-file could not "
+	                                  "be read)"
+	                                : "not a valid host name or address");
 }

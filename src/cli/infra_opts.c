@@ -25,28 +25,6 @@ const char infra_probe_help[] =
 	"  --phase-timeout SEC     timeout of each probe phase (default: --timeout,\n"
 	"                          else 10)\n";
 
-int infra_opt(const cli_opts *o, int argc, char **argv, int *i, const char *name,
-              const char **val)
-{
-	const char *a = argv[*i];
-	size_t n = strlen(name);
-
-	if (strncmp(a, name, n) != 0)
-		return 0;
-	if (a[n] == '=') {
-		*val = a + n + 1;
-		return 1;
-	}
-	if (a[n] != '\0')
-		return 0;
-	if (*i + 1 >= argc) {
-		cli_error(o, "option %s needs a value", name);
-		return -1;
-	}
-	*val = argv[++*i];
-	return 1;
-}
-
 int infra_uint(const cli_opts *o, const char *opt, const char *v, unsigned lo, unsigned hi,
                unsigned *out)
 {
@@ -100,13 +78,13 @@ int infra_probe_option(const cli_opts *o, int argc, char **argv, int *i, md_smtp
 		so->ptr = true;
 		return 1;
 	}
-	if ((r = infra_opt(o, argc, argv, i, "--port", &v)) != 0) {
+	if ((r = cli_option_value(o, argc, argv, i, "--port", &v)) != 0) {
 		if (r < 0 || infra_uint(o, "--port", v, 1, 65535, &u) < 0)
 			return -1;
 		so->port = (uint16_t)u;
 		return 1;
 	}
-	if ((r = infra_opt(o, argc, argv, i, "--mode", &v)) != 0) {
+	if ((r = cli_option_value(o, argc, argv, i, "--mode", &v)) != 0) {
 		if (r < 0)
 			return -1;
 		if (md_smtp_mode_parse(v, &so->mode) != MD_OK) {
@@ -115,37 +93,37 @@ int infra_probe_option(const cli_opts *o, int argc, char **argv, int *i, md_smtp
 		}
 		return 1;
 	}
-	if ((r = infra_opt(o, argc, argv, i, "--helo", &v)) != 0) {
+	if ((r = cli_option_value(o, argc, argv, i, "--helo", &v)) != 0) {
 		if (r < 0)
 			return -1;
 		so->helo = v;
 		return 1;
 	}
-	if ((r = infra_opt(o, argc, argv, i, "--ca-file", &v)) != 0) {
+	if ((r = cli_option_value(o, argc, argv, i, "--ca-file", &v)) != 0) {
 		if (r < 0)
 			return -1;
 		so->ca_file = v;
 		return 1;
 	}
-	if ((r = infra_opt(o, argc, argv, i, "--rcpt", &v)) != 0) {
+	if ((r = cli_option_value(o, argc, argv, i, "--rcpt", &v)) != 0) {
 		if (r < 0)
 			return -1;
 		so->rcpt = v;
 		return 1;
 	}
-	if ((r = infra_opt(o, argc, argv, i, "--mail-from", &v)) != 0) {
+	if ((r = cli_option_value(o, argc, argv, i, "--mail-from", &v)) != 0) {
 		if (r < 0)
 			return -1;
 		so->mail_from = v;
 		return 1;
 	}
-	if ((r = infra_opt(o, argc, argv, i, "--max-addrs", &v)) != 0) {
+	if ((r = cli_option_value(o, argc, argv, i, "--max-addrs", &v)) != 0) {
 		if (r < 0 || infra_uint(o, "--max-addrs", v, 1, 16, &u) < 0)
 			return -1;
 		so->max_addrs = u;
 		return 1;
 	}
-	if ((r = infra_opt(o, argc, argv, i, "--phase-timeout", &v)) != 0) {
+	if ((r = cli_option_value(o, argc, argv, i, "--phase-timeout", &v)) != 0) {
 		if (r < 0 || infra_seconds(o, "--phase-timeout", v, &so->timeout) < 0)
 			return -1;
 		return 1;

@@ -8,14 +8,6 @@
 
 #include "cli.h"
 
-/*
- * If argv[*i] is option NAME, store its value in *VAL (advancing *i past a
- * separate value) and return 1; return 0 when it is another argument, -1
- * when the value is missing (already reported).
- */
-int infra_opt(const cli_opts *o, int argc, char **argv, int *i, const char *name,
-              const char **val);
-
 /* Parse an unsigned decimal between LO and HI; reports and returns -1 on error. */
 int infra_uint(const cli_opts *o, const char *opt, const char *v, unsigned lo, unsigned hi,
                unsigned *out);
