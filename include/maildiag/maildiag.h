@@ -22,6 +22,11 @@
 #include <maildiag/auth.h>
 #include <maildiag/ptr.h>
 #include <maildiag/dnsbl.h>
+#include <maildiag/spf.h>
+#include <maildiag/smtp.h>
+#include <maildiag/mtasts.h>
+#include <maildiag/dane.h>
+#include <maildiag/bimi.h>
 
 #ifdef __cplusplus
 extern "C" {

@@ -28,12 +28,15 @@ const char cmd_dnsbl_usage[] =
 	"  maildiag dnsbl 93.184.215.66 --lists examples/dnsbl-demo.conf \\\n"
 	"      --dns-fixture examples/zones\n";
 
+static md_status run_dnsbl(md_resolver *res, const char *target, void *lists, md_report *rep)
+{
+	return md_check_dnsbl(res, lists, target, rep);
+}
+
 int cmd_dnsbl(cli_opts *o, int argc, char **argv)
 {
 	const char *target = NULL, *lists_file = NULL;
 	md_dnsbl_lists *lists = NULL;
-	md_resolver *r;
-	md_report *rep;
 	md_status st;
 	int i, code;
 
@@ -53,25 +56,15 @@ int cmd_dnsbl(cli_opts *o, int argc, char **argv)
 			}
 			return EXIT_CLEAN;
 		}
-		if (strcmp(argv[i], "--lists") == 0 || strncmp(argv[i], "--lists=", 8) == 0) {
-			if (argv[i][7] == '=') {
-				lists_file = argv[i] + 8;
-			} else if (i + 1 < argc) {
-				lists_file = argv[++i];
-			} else {
-				cli_error(o, "option --lists needs a value");
-				return EXIT_USAGE;
-			}
+		c = cli_option_value(o, argc, argv, &i, "--lists", &lists_file);
+		if (c < 0)
+			return EXIT_USAGE;
+		if (c > 0)
 			continue;
-		}
 		if (cli_unknown_option(o, argv[i]))
 			return EXIT_USAGE;
-		if (target != NULL) {
-			cli_error(o, "%s: unexpected argument (usage: maildiag dnsbl IP|DOMAIN)",
-			          argv[i]);
+		if (cli_positional(o, argv[i], &target, "maildiag dnsbl IP|DOMAIN") < 0)
 			return EXIT_USAGE;
-		}
-		target = argv[i];
 	}
 	if (target == NULL) {
 		cli_error(o, "missing IP or DOMAIN (usage: maildiag dnsbl IP|DOMAIN)");
@@ -86,31 +79,7 @@ int cmd_dnsbl(cli_opts *o, int argc, char **argv)
 			return st == MD_ENOMEM ? EXIT_INCOMPLETE : EXIT_USAGE;
 		}
 	}
-	cli_opts_finish(o);
-	r = cli_resolver(o);
-	if (r == NULL) {
-		md_dnsbl_lists_free(lists);
-		return EXIT_USAGE;
-	}
-	rep = md_report_new("dnsbl", target);
-	if (rep == NULL) {
-		cli_error(o, "out of memory");
-		md_resolver_free(r);
-		md_dnsbl_lists_free(lists);
-		return EXIT_INCOMPLETE;
-	}
-	st = md_check_dnsbl(r, lists, target, rep);
-	if (st == MD_EINVAL) {
-		cli_error(o, "%s: not an IP address or a domain name", target);
-		code = EXIT_USAGE;
-	} else if (st != MD_OK) {
-		cli_error(o, "%s: %s", target, md_status_str(st));
-		code = EXIT_INCOMPLETE;
-	} else {
-		code = cli_render(o, rep);
-	}
-	md_report_free(rep);
-	md_resolver_free(r);
+	code = cli_run_check(o, target, run_dnsbl, lists, "not an IP address or a domain name");
 	md_dnsbl_lists_free(lists);
 	return code;
 }

@@ -14,13 +14,16 @@ const char cmd_mx_usage[] =
 	"Example:\n"
 	"  maildiag mx example.com --dns-fixture examples/zones\n";
 
+static md_status run_mx(md_resolver *res, const char *domain, void *ctx, md_report *rep)
+{
+	(void)ctx;
+	return md_check_mx(res, domain, rep);
+}
+
 int cmd_mx(cli_opts *o, int argc, char **argv)
 {
 	const char *domain = NULL;
-	md_resolver *r;
-	md_report *rep;
-	md_status st;
-	int i, code;
+	int i;
 
 	for (i = 1; i < argc; i++) {
 		int c = cli_common_option(o, argc, argv, &i);
@@ -31,37 +34,12 @@ int cmd_mx(cli_opts *o, int argc, char **argv)
 			continue;
 		if (cli_unknown_option(o, argv[i]))
 			return EXIT_USAGE;
-		if (domain != NULL) {
-			cli_error(o, "%s: unexpected argument (usage: maildiag mx DOMAIN)", argv[i]);
+		if (cli_positional(o, argv[i], &domain, "maildiag mx DOMAIN") < 0)
 			return EXIT_USAGE;
-		}
-		domain = argv[i];
 	}
 	if (domain == NULL) {
 		cli_error(o, "missing DOMAIN (usage: maildiag mx DOMAIN)");
 		return EXIT_USAGE;
 	}
-	cli_opts_finish(o);
-	r = cli_resolver(o);
-	if (r == NULL)
-		return EXIT_USAGE;
-	rep = md_report_new("mx", domain);
-	if (rep == NULL) {
-		cli_error(o, "out of memory");
-		md_resolver_free(r);
-		return EXIT_INCOMPLETE;
-	}
-	st = md_check_mx(r, domain, rep);
-	if (st == MD_EINVAL) {
-		cli_error(o, "%s: not a valid domain name", domain);
-		code = EXIT_USAGE;
-	} else if (st != MD_OK) {
-		cli_error(o, "%s: %s", domain, md_status_str(st));
-		code = EXIT_INCOMPLETE;
-	} else {
-		code = cli_render(o, rep);
-	}
-	md_report_free(rep);
-	md_resolver_free(r);
-	return code;
+	return cli_run_check(o, domain, run_mx, NULL, "not a valid domain name");
 }

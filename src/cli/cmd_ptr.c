@@ -21,13 +21,15 @@ const char cmd_ptr_usage[] =
 	"Example:\n"
 	"  maildiag ptr 93.184.215.40 --helo mta1.out.example.com --dns-fixture examples/zones\n";
 
+static md_status run_ptr(md_resolver *res, const char *ip, void *helo, md_report *rep)
+{
+	return md_check_ptr(res, ip, helo, rep);
+}
+
 int cmd_ptr(cli_opts *o, int argc, char **argv)
 {
 	const char *ip = NULL, *helo = NULL;
-	md_resolver *r;
-	md_report *rep;
-	md_status st;
-	int i, code;
+	int i;
 
 	for (i = 1; i < argc; i++) {
 		int c = cli_common_option(o, argc, argv, &i);
@@ -36,15 +38,10 @@ int cmd_ptr(cli_opts *o, int argc, char **argv)
 			return EXIT_USAGE;
 		if (c > 0)
 			continue;
-		if (strcmp(argv[i], "--helo") == 0 || strncmp(argv[i], "--helo=", 7) == 0) {
-			if (argv[i][6] == '=') {
-				helo = argv[i] + 7;
-			} else if (i + 1 < argc) {
-				helo = argv[++i];
-			} else {
-				cli_error(o, "option --helo needs a value");
-				return EXIT_USAGE;
-			}
+		c = cli_option_value(o, argc, argv, &i, "--helo", &helo);
+		if (c < 0)
+			return EXIT_USAGE;
+		if (c > 0) {
 			if (helo[0] == '\0') {
 				cli_error(o, "--helo: give the name the server announces");
 				return EXIT_USAGE;
@@ -53,38 +50,12 @@ int cmd_ptr(cli_opts *o, int argc, char **argv)
 		}
 		if (cli_unknown_option(o, argv[i]))
 			return EXIT_USAGE;
-		if (ip != NULL) {
-			cli_error(o, "%s: unexpected argument (usage: maildiag ptr IP [--helo NAME])",
-			          argv[i]);
+		if (cli_positional(o, argv[i], &ip, "maildiag ptr IP [--helo NAME]") < 0)
 			return EXIT_USAGE;
-		}
-		ip = argv[i];
 	}
 	if (ip == NULL) {
 		cli_error(o, "missing IP (usage: maildiag ptr IP [--helo NAME])");
 		return EXIT_USAGE;
 	}
-	cli_opts_finish(o);
-	r = cli_resolver(o);
-	if (r == NULL)
-		return EXIT_USAGE;
-	rep = md_report_new("ptr", ip);
-	if (rep == NULL) {
-		cli_error(o, "out of memory");
-		md_resolver_free(r);
-		return EXIT_INCOMPLETE;
-	}
-	st = md_check_ptr(r, ip, helo, rep);
-	if (st == MD_EINVAL) {
-		cli_error(o, "%s: not an IPv4 or IPv6 address", ip);
-		code = EXIT_USAGE;
-	} else if (st != MD_OK) {
-		cli_error(o, "%s: %s", ip, md_status_str(st));
-		code = EXIT_INCOMPLETE;
-	} else {
-		code = cli_render(o, rep);
-	}
-	md_report_free(rep);
-	md_resolver_free(r);
-	return code;
+	return cli_run_check(o, ip, run_ptr, (void *)helo, "not an IPv4 or IPv6 address");
 }

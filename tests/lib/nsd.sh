@@ -59,7 +59,11 @@ nsd_start() {
 	fi
 	zonedir=$(cd "$zonedir" && pwd) || return 1
 	NSD_DIR=$(mktemp -d "${TMPDIR:-/tmp}/md-nsd.XXXXXX") || return 1
-	trap nsd_stop EXIT
+	# keep the caller's EXIT trap: run it after stopping NSD
+	local prev
+	prev=$(trap -p EXIT | sed -e "s/^trap -- '//" -e "s/' EXIT\$//")
+	# shellcheck disable=SC2064
+	trap "nsd_stop; ${prev}" EXIT
 	NSD_PORT=$(free_port)
 	conf=$NSD_DIR/nsd.conf
 	cat >"$conf" <<CONF
