@@ -17,6 +17,8 @@ t_eq "dkim" "$(jq -r '.dkim.signatures[0] | [.result, .reason_id, .cause] | join
 t_eq "dkim: appended bytes" "$(jq -r '.dkim.signatures[0].appended_bytes > 0' <<<"$out")" true
 t_eq "arc" "$(jq -r '.arc | [.result, .sealer] | join(" ")' <<<"$out")" "pass lists.auth-example.org"
 t_eq "dmarc" "$(jq -r '.dmarc | [.result, .disposition, .policy_domain] | join(" ")' <<<"$out")" "fail reject auth-example.net"
+t_eq "spf evaluated for the list" "$(jq -r '.spf | [.result, .identity, .domain] | join(" ")' <<<"$out")" "pass mailfrom lists.auth-example.org"
+t_eq "dmarc: spf passes but is not aligned" "$(jq -c '[.dmarc.alignment[] | select(.method=="spf") | [.aligned, .pass]]' <<<"$out")" '[[false,true]]'
 t_eq "dmarc: dkim aligned but failed" "$(jq -c '[.dmarc.alignment[] | select(.method=="dkim") | [.aligned, .pass]]' <<<"$out")" '[[true,false]]'
 t_contains "findings" "$(jq -r '[.findings[].id] | join(" ")' <<<"$out")" "dkim.body_hash_mismatch"
 t_contains "findings" "$(jq -r '[.findings[].id] | join(" ")' <<<"$out")" "dmarc.fail"
@@ -34,6 +36,11 @@ t_contains "header: authserv-id" "$hdr2" "Authentication-Results: mx.example.com
 # RFC 7489 reading, and an SPF result given by the caller
 out=$("$MAILDIAG" auth "$MSG" --ip 192.0.2.25 --reading 7489 --spf pass --mail-from alice@auth-example.net $Z --format json)
 t_eq "spf given + aligned: dmarc pass" "$(jq -r '.dmarc | [.result, .reading] | join(" ")' <<<"$out")" "pass rfc7489"
+
+# the author's own server: SPF passes aligned, DMARC passes though DKIM fails
+out=$("$MAILDIAG" auth "$MSG" --ip 198.51.100.10 --helo mail.auth-example.net --mail-from alice@auth-example.net $Z --format json)
+t_eq "author's server: spf, dmarc" "$(jq -r '[.spf.result, .dmarc.result] | join(" ")' <<<"$out")" "pass pass"
+t_eq "author's server: an unauthorised IP fails SPF" "$("$MAILDIAG" auth "$MSG" --ip 203.0.113.9 --mail-from alice@auth-example.net $Z --format json | jq -r .spf.result)" fail
 
 text=$("$MAILDIAG" auth "$MSG" --trust-received $Z)
 json=$("$MAILDIAG" auth "$MSG" --trust-received $Z --format json)

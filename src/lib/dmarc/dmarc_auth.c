@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include <maildiag/auth.h>
+#include <maildiag/spf.h>
 
 #include "arc/arc_internal.h"
 #include "core/alloc.h"
@@ -25,12 +26,6 @@
 #include "core/report_internal.h"
 #include "dkim/dkim_verify.h"
 
-#if defined(__has_include)
-#if __has_include(<maildiag/spf.h>)
-#include <maildiag/spf.h>
-#define AUTH_HAVE_SPF 1
-#endif
-#endif
 
 /* Longest Authentication-Results field we write. */
 #define AUTH_MAX_HEADER 16384
@@ -154,7 +149,6 @@ static void do_spf(md_resolver *res, md_auth_result *r)
 
 	r->spf_identity = helo_id ? "helo" : "mailfrom";
 	r->spf_domain = helo_id ? r->helo : domain_of_addr(a, r->mail_from);
-#ifdef AUTH_HAVE_SPF
 	{
 		md_spf_verdict *v = NULL;
 		md_spf_opts so = {0};
@@ -182,11 +176,6 @@ static void do_spf(md_resolver *res, md_auth_result *r)
 			r->spf_domain = md_arena_strdup(a, v->domain);
 		md_spf_verdict_free(v);
 	}
-#else
-	(void)res;
-	r->spf_result = "none";
-	r->spf_reason = "SPF is not evaluated by this build (pass --spf RESULT to supply it)";
-#endif
 }
 
 /* RFC 8601 comments: printable text without parentheses or backslashes. */
