@@ -23,14 +23,16 @@ const char cmd_dmarc_usage[] =
     "Example:\n"
     "  maildiag dmarc auth-example.net --dns-fixture examples/zones\n";
 
+static md_status run_dmarc(md_resolver *res, const char *domain, void *co, md_report *rep)
+{
+	return md_check_dmarc(res, domain, co, rep);
+}
+
 int cmd_dmarc(cli_opts *o, int argc, char **argv)
 {
-	const char *domain = NULL;
+	const char *domain = NULL, *v;
 	md_dmarc_check_opts co = {.reading = MD_DMARC_RFC9989};
-	md_resolver *r;
-	md_report *rep;
-	md_status st;
-	int i, code;
+	int i;
 
 	for (i = 1; i < argc; i++) {
 		int c = cli_common_option(o, argc, argv, &i);
@@ -39,12 +41,12 @@ int cmd_dmarc(cli_opts *o, int argc, char **argv)
 			return EXIT_USAGE;
 		if (c > 0)
 			continue;
-		if (strcmp(argv[i], "--reading") == 0 || strncmp(argv[i], "--reading=", 10) == 0) {
-			const char *v =
-			    argv[i][9] == '=' ? argv[i] + 10 : (i + 1 < argc ? argv[++i] : NULL);
-
-			if (v == NULL || md_dmarc_reading_parse(v, &co.reading) != MD_OK) {
-				cli_error(o, "--reading %s: use 9989 or 7489", v ? v : "");
+		c = cli_option_value(o, argc, argv, &i, "--reading", &v);
+		if (c < 0)
+			return EXIT_USAGE;
+		if (c > 0) {
+			if (md_dmarc_reading_parse(v, &co.reading) != MD_OK) {
+				cli_error(o, "--reading %s: use 9989 or 7489", v);
 				return EXIT_USAGE;
 			}
 			continue;
@@ -55,38 +57,12 @@ int cmd_dmarc(cli_opts *o, int argc, char **argv)
 		}
 		if (cli_unknown_option(o, argv[i]))
 			return EXIT_USAGE;
-		if (domain != NULL) {
-			cli_error(o, "%s: unexpected argument (usage: maildiag dmarc DOMAIN)",
-			          argv[i]);
+		if (cli_positional(o, argv[i], &domain, "maildiag dmarc DOMAIN") < 0)
 			return EXIT_USAGE;
-		}
-		domain = argv[i];
 	}
 	if (domain == NULL) {
 		cli_error(o, "missing DOMAIN (usage: maildiag dmarc DOMAIN)");
 		return EXIT_USAGE;
 	}
-	cli_opts_finish(o);
-	r = cli_resolver(o);
-	if (r == NULL)
-		return EXIT_USAGE;
-	rep = md_report_new("dmarc", domain);
-	if (rep == NULL) {
-		cli_error(o, "out of memory");
-		md_resolver_free(r);
-		return EXIT_INCOMPLETE;
-	}
-	st = md_check_dmarc(r, domain, &co, rep);
-	if (st == MD_EINVAL) {
-		cli_error(o, "%s: not a valid domain name", domain);
-		code = EXIT_USAGE;
-	} else if (st != MD_OK) {
-		cli_error(o, "%s: %s", domain, md_status_str(st));
-		code = EXIT_INCOMPLETE;
-	} else {
-		code = cli_render(o, rep);
-	}
-	md_report_free(rep);
-	md_resolver_free(r);
-	return code;
+	return cli_run_check(o, domain, run_dmarc, &co, "not a valid domain name");
 }
