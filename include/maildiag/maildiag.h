@@ -16,6 +16,7 @@
 #include <maildiag/dns.h>
 #include <maildiag/mx.h>
 #include <maildiag/mime.h>
+#include <maildiag/bounce.h>
 
 #ifdef __cplusplus
 extern "C" {

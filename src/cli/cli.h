@@ -68,8 +68,10 @@ typedef struct cli_command {
 
 int cmd_dns(cli_opts *o, int argc, char **argv);
 int cmd_mx(cli_opts *o, int argc, char **argv);
+int cmd_bounce(cli_opts *o, int argc, char **argv);
 
 extern const char cmd_dns_usage[];
 extern const char cmd_mx_usage[];
+extern const char cmd_bounce_usage[];
 
 #endif
