@@ -8,11 +8,13 @@
  *     provider NAME SUFFIX[,SUFFIX...]
  *     status   CODE REASON
  *     phrase   SET TEXT
+ *     phrase-not SET TEXT      (any of these vetoes the set)
  *     group    [COND...]
  *     rule     REASON [COND...]
  * A rule holds when all its conditions (and those of the current group)
  * hold; rules are tried in file order and the first that holds decides.
- * REASON "@status" means "the reason the status table gives the code".
+ * REASON "@status" means "the reason the status table gives the code",
+ * "@hint" the reason the format reader read from the notice's wording.
  * COND is KEY=VALUE or !KEY=VALUE (negated); VALUE may list alternatives
  * separated by '|', '-' stands for the empty value, '*' in a value
  * matches any run of characters. Keys:
@@ -70,6 +72,8 @@ struct phrase_set {
 	char *name;
 	char **pats;
 	size_t n, cap;
+	char **nots; /* "phrase-not": any of these vetoes the set */
+	size_t nn, capn;
 };
 
 struct status_row {
@@ -363,9 +367,10 @@ static md_status load_line(md_bounce_rules *r, char *line, struct cond *group, s
 		r->nstatus++;
 		return MD_OK;
 	}
-	if (strcmp(f[0], "phrase") == 0) {
+	if (strcmp(f[0], "phrase") == 0 || strcmp(f[0], "phrase-not") == 0) {
 		struct phrase_set *s;
 		size_t idx;
+		bool veto = f[0][6] == '-';
 
 		if (nf < 3 || f[2][0] == '\0') {
 			snprintf(why, wl, "phrase needs SET TEXT");
@@ -381,6 +386,16 @@ static md_status load_line(md_bounce_rules *r, char *line, struct cond *group, s
 			s->name = md_arena_strdup(r->a, f[1]);
 			if (s->name == NULL)
 				return MD_ENOMEM;
+		}
+		if (veto) {
+			s->nots = grow(r->a, s->nots, s->nn, &s->capn, sizeof(char *));
+			if (s->nots == NULL)
+				return MD_ENOMEM;
+			s->nots[s->nn] = lower_copy(r->a, f[2]);
+			if (s->nots[s->nn] == NULL)
+				return MD_ENOMEM;
+			s->nn++;
+			return MD_OK;
 		}
 		s->pats = grow(r->a, s->pats, s->n, &s->cap, sizeof(char *));
 		if (s->pats == NULL)
@@ -422,7 +437,8 @@ static md_status load_line(md_bounce_rules *r, char *line, struct cond *group, s
 			*ngroup = nc;
 			return MD_OK;
 		}
-		if (strcmp(f[1], "@status") != 0 && rules_reason(r, f[1]) == NULL) {
+		if (strcmp(f[1], "@status") != 0 && strcmp(f[1], "@hint") != 0 &&
+		    rules_reason(r, f[1]) == NULL) {
 			snprintf(why, wl, "reason \"%s\" is not defined above", f[1]);
 			return MD_EPARSE;
 		}
@@ -638,6 +654,9 @@ static bool set_match(struct eval *e, size_t set)
 	if (e->setcache[set] >= 0)
 		return e->setcache[set] == 1;
 	e->setcache[set] = 0;
+	for (i = 0; i < s->nn; i++)
+		if (glob_search(e->lower, e->lower_len, s->nots[i]))
+			return false;
 	for (i = 0; i < s->n; i++)
 		if (glob_search(e->lower, e->lower_len, s->pats[i])) {
 			e->setcache[set] = 1;
@@ -733,9 +752,14 @@ md_status rules_classify(const md_bounce_rules *r, md_bounce *b, bounce_rec *rec
 				break;
 		if (j < ru->nconds)
 			continue;
-		rec->r.reason = strcmp(ru->reason, "@status") == 0 ? e.statusname : ru->reason;
+		if (strcmp(ru->reason, "@status") == 0)
+			rec->r.reason = e.statusname;
+		else if (strcmp(ru->reason, "@hint") == 0)
+			rec->r.reason = rec->hint && rules_reason(r, rec->hint) ? rec->hint : "";
+		else
+			rec->r.reason = ru->reason;
 		if (rec->r.reason[0] == '\0')
-			continue; /* @status without a status reason */
+			continue; /* @status or @hint without a reason */
 		/* explain: file:line and the positive conditions */
 		md_buf_init(&m, 1024);
 		md_buf_printf(&m, "%s:%u", r->name, ru->line);
