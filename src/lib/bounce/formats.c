@@ -61,7 +61,6 @@ static const char *const common_end[] = {
 	"original message follows",
 	"message headers follow.",
 	"below is a copy of the original message:",
-	"the original message was received at",
 	"--- the header of the original message is following. ---",
 	"content-type: message/rfc822",
 	"------ failed message headers ------",
@@ -188,7 +187,7 @@ static bool starts_with_address(const char *p, size_t n, size_t *as, size_t *al)
 
 	while (i < n && md_isspace(p[i]))
 		i++;
-	while (i < n && (p[i] == '<' || p[i] == '"' || p[i] == '\''))
+	while (i < n && (p[i] == '<' || p[i] == '>' || p[i] == '"' || p[i] == '\'' || p[i] == ' '))
 		i++;
 	if (!text_find_address(p + i, n - i, as, al) || *as != 0)
 		return false;
@@ -326,6 +325,36 @@ md_status read_text(md_bounce *b, const md_message *m, bool *found)
 	*found = false;
 	if (t == NULL)
 		return MD_ENOMEM;
+	/* a delivery-status part that the MIME structure failed to announce
+	 * (a missing or wrong boundary): read the text after its header */
+	{
+		const char *ct = NULL, *q = t;
+
+		while ((q = strstr(q, "message/delivery-status")) != NULL) {
+			const char *ls = q;
+
+			while (ls > t && ls[-1] != '\n' && ls[-1] != '\r')
+				ls--;
+			if (md_str_istarts((md_str){ls, (size_t)(tn - (size_t)(ls - t))}, "content-type:")) {
+				ct = ls;
+				break;
+			}
+			q += 23;
+		}
+		if (ct != NULL) {
+			md_message *em;
+
+			if (md_message_parse(ct, tn - (size_t)(ct - t), NULL, &em) == MD_OK) {
+				st = read_dsn(b, em, found);
+				md_message_free(em);
+				if (st != MD_OK || *found) {
+					if (*found)
+						b->format = "rfc3464";
+					return st;
+				}
+			}
+		}
+	}
 	if (to != NULL) {
 		size_t s0, l0;
 

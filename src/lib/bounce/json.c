@@ -171,8 +171,31 @@ md_status read_json(md_bounce *b, const md_message *m, bool *found)
 	if (e <= s || e - s > MD_JSON_MAX_BYTES)
 		return MD_OK;
 	doc = json_loadb(t + s, e - s, JSON_DISABLE_EOF_CHECK, &jerr);
-	if (doc == NULL)
-		return MD_OK;
+	if (doc == NULL) {
+		/* mail transport wrapped long lines ("!" + line end + space, or a
+		 * bare line end): join them and try again */
+		char *j = md_arena_alloc(b->arena, e - s + 1);
+		size_t k = 0, x;
+
+		if (j == NULL)
+			return MD_ENOMEM;
+		for (x = s; x < e; x++) {
+			if (t[x] == '!' && x + 2 < e && (t[x + 1] == '\n' || t[x + 1] == '\r')) {
+				x++;
+				if (t[x] == '\r' && x + 1 < e && t[x + 1] == '\n')
+					x++;
+				if (x + 1 < e && t[x + 1] == ' ')
+					x++;
+				continue;
+			}
+			if (t[x] == '\n' || t[x] == '\r')
+				continue;
+			j[k++] = t[x];
+		}
+		doc = json_loadb(j, k, JSON_DISABLE_EOF_CHECK, &jerr);
+		if (doc == NULL)
+			return MD_OK;
+	}
 	if (jstr(doc, "Message") != NULL && jstr(doc, "notificationType") == NULL) {
 		/* the SNS envelope: the notification is a JSON string */
 		const char *inner = jstr(doc, "Message");
