@@ -227,6 +227,30 @@ static bool best_status(const char *t, size_t n, char *out, size_t outlen)
 	return text_find_status(t, n, out, outlen);
 }
 
+/* A status code right after a reply code of the same class. */
+static bool attached_status(const char *t, size_t n, char *out, size_t outlen)
+{
+	if (!best_status(t, n, out, outlen))
+		return false;
+	{
+		/* best_status returns the attached one when there is one: check */
+		const char *p = strstr(t, out);
+
+		while (p != NULL) {
+			const char *q = p;
+
+			while (q > t && (q[-1] == ' ' || q[-1] == '-' || q[-1] == '\'' || q[-1] == '"') &&
+			       p - q < 3)
+				q--;
+			if (q - t >= 3 && (q[-3] == '4' || q[-3] == '5') && q[-3] == out[0] &&
+			    q[-2] >= '0' && q[-2] <= '9' && q[-1] >= '0' && q[-1] <= '9')
+				return true;
+			p = strstr(p + 1, out);
+		}
+	}
+	return false;
+}
+
 static bool generic_status(const char *s)
 {
 	size_t n = strlen(s);
@@ -253,7 +277,11 @@ static md_status complete(md_bounce *b, const md_bounce_rules *rules, bounce_rec
 	if (r->format[0] == '\0')
 		r->format = b->format ? b->format : "";
 	if (dn > 0) {
-		if (generic_status(r->status) && best_status(d, dn, buf, sizeof(buf))) {
+		if (attached_status(d, dn, buf, sizeof(buf))) {
+			/* the code the remote server gave with its reply ("550 5.7.1")
+			 * is more precise than the reporting MTA's Status field */
+			r->status = bounce_strn(b, buf, strlen(buf));
+		} else if (generic_status(r->status) && best_status(d, dn, buf, sizeof(buf))) {
 			/* a more precise code of the same class, or any code when
 			 * the notice gave none */
 			if (r->status[0] == '\0' || buf[0] == r->status[0])

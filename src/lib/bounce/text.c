@@ -69,14 +69,14 @@ bool text_find_replycode(const char *p, size_t n, char *out)
 			continue;
 		if (i > 0 && !(p[i - 1] == ' ' || p[i - 1] == '\t' || p[i - 1] == ':' ||
 		               p[i - 1] == ';' || p[i - 1] == '(' || p[i - 1] == '"' ||
-		               p[i - 1] == '<' || p[i - 1] == '>' || p[i - 1] == '\n' ||
+		               p[i - 1] == '<' || p[i - 1] == '>' || p[i - 1] == '\n' || p[i - 1] == '[' ||
 		               p[i - 1] == '\r' || p[i - 1] == '='))
 			continue;
 		if (p[i + 1] < '0' || p[i + 1] > '5' || !md_isdigit(p[i + 2]))
 			continue;
 		if (i + 3 < n && !(p[i + 3] == ' ' || p[i + 3] == '-' || p[i + 3] == '\r' ||
 		                   p[i + 3] == '\n' || p[i + 3] == '\t' || p[i + 3] == ')' ||
-		                   p[i + 3] == ','))
+		                   p[i + 3] == ',' || p[i + 3] == ':' || p[i + 3] == ']'))
 			continue;
 		/* "5.1.1" style codes and dates are excluded by the checks above;
 		 * skip numbers followed by a unit ("552 bytes" never starts a reply) */
