@@ -309,6 +309,8 @@ static md_status complete(md_bounce *b, const md_bounce_rules *rules, bounce_rec
 		if (at != NULL)
 			r->provider = rules_provider(rules, at + 1);
 	}
+	if (r->provider[0] == '\0')
+		r->provider = rules_provider(rules, r->lhost);
 	st = rules_classify(rules, b, rec);
 	if (st != MD_OK)
 		return st;

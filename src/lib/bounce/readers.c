@@ -111,10 +111,16 @@ static bool paragraph_about(const char *t, size_t tn, const char *addr, size_t *
 			s--;
 		e = i;
 		while (e < tn && lines < 12) {
-			size_t ls = e;
+			size_t ls = e, as, alen;
 
 			while (e < tn && t[e] != '\n')
 				e++;
+			/* a later line about another address ends the paragraph */
+			if (lines > 0 && text_find_address(t + ls, e - ls, &as, &alen) &&
+			    !(alen == al && md_str_ieq((md_str){t + ls + as, alen}, (md_str){addr, al}))) {
+				e = ls;
+				break;
+			}
 			if (e < tn)
 				e++;
 			lines++;
