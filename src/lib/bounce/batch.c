@@ -55,7 +55,8 @@ static const char *const wide_cols[] = {
 	"backscatter", "phishing",
 };
 static const char *const narrow_cols[] = {
-	"file", "recipient", "reason", "status", "code", "hard", "class", "provider", "diagnostic",
+	"file", "recipient", "reason", "status", "code", "hard", "class", "who acts", "provider",
+	"diagnostic",
 };
 
 md_bounce_batch *md_bounce_batch_new(md_report *report)
@@ -207,7 +208,8 @@ static md_status add_row(md_bounce_batch *b, const md_bounce_record *r, const ch
 		snprintf(where, sizeof(where), "%s", file);
 	{
 		const char *v[] = {where, r->recipient, r->reason, r->status, r->replycode,
-		                   r->hardbounce ? "yes" : "no", r->failure_class, r->provider, shortdiag};
+		                   r->hardbounce ? "yes" : "no", r->failure_class, r->pillar,
+		                   r->provider, shortdiag};
 
 		return md_table_add_row(b->r, b->table, v);
 	}
