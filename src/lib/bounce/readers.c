@@ -245,17 +245,19 @@ static void fill_from_text(md_bounce *b, bounce_rec *rec, const char *t, size_t 
 	char buf[256];
 	const char *cmd;
 
+	const char *para;
+
 	if (!paragraph_about(t, tn, rec->r.recipient, &ps, &pl))
 		return;
-	if (rec->r.diagnostic[0] == '\0') {
-		/* the paragraph without the address line's lead-in */
-		rec->r.diagnostic = text_one_line(b, t + ps, pl);
-		if (rec->r.diagnostic == NULL)
-			rec->r.diagnostic = "";
-	}
-	if (rec->r.smtpcommand[0] == '\0' && (cmd = text_find_command(t + ps, pl)) != NULL)
+	/* one line, so that phrases folded across lines are found */
+	para = text_one_line(b, t + ps, pl);
+	if (para == NULL)
+		return;
+	if (rec->r.diagnostic[0] == '\0')
+		rec->r.diagnostic = para;
+	if (rec->r.smtpcommand[0] == '\0' && (cmd = text_find_command(para, strlen(para))) != NULL)
 		rec->r.smtpcommand = cmd;
-	if (rec->r.rhost[0] == '\0' && text_find_rhost(t + ps, pl, buf, sizeof(buf)))
+	if (rec->r.rhost[0] == '\0' && text_find_rhost(para, strlen(para), buf, sizeof(buf)))
 		rec->r.rhost = bounce_strn(b, buf, strlen(buf));
 }
 
