@@ -91,6 +91,7 @@ int cmd_bounce(cli_opts *o, int argc, char **argv)
 	md_report *rep = NULL;
 	md_bounce_batch *batch = NULL;
 	md_bounce_opts bo = {0};
+	md_mime_opts mo = {.no_copy = true};
 	md_source_item it;
 	bool dashdash = false;
 	int code = EXIT_USAGE, k;
@@ -193,7 +194,8 @@ int cmd_bounce(cli_opts *o, int argc, char **argv)
 			md_bounce_batch_add_error(batch, it.file, it.index, it.error);
 			continue;
 		}
-		st = md_message_parse(it.data, it.len, NULL, &m);
+		/* the item's bytes stay valid until the next item: no copy */
+		st = md_message_parse(it.data, it.len, &mo, &m);
 		if (st == MD_OK)
 			st = md_bounce_parse(m, &bo, &b);
 		if (st == MD_OK)

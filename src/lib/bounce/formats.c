@@ -149,16 +149,37 @@ static bool icontains(const char *p, size_t n, const char *needle)
 	return false;
 }
 
-static bool any_phrase(const char *p, size_t n, const char *const *list)
+/* Does lowercase text P contain any of LIST? */
+static bool any_phrase_lower(const char *p, size_t n, const char *const *list)
 {
 	size_t i;
 
 	if (list == NULL || p == NULL)
 		return false;
 	for (i = 0; list[i] != NULL; i++)
-		if (icontains(p, n, list[i]))
+		if (memmem(p, n, list[i], strlen(list[i])) != NULL)
 			return true;
 	return false;
+}
+
+/* Lowercase copy of at most MAX bytes of P into the arena. */
+static char *lower_head(md_bounce *b, const char *p, size_t n, size_t max, size_t *outlen)
+{
+	char *l;
+	size_t i;
+
+	if (p == NULL)
+		p = "";
+	if (n > max)
+		n = max;
+	l = md_arena_alloc(b->arena, n + 1);
+	if (l == NULL)
+		return NULL;
+	for (i = 0; i < n; i++)
+		l[i] = (char)md_tolower(p[i]);
+	l[n] = '\0';
+	*outlen = n;
+	return l;
 }
 
 /* Is the trimmed line at P (N bytes) one of the end markers? */
@@ -361,11 +382,20 @@ md_status read_text(md_bounce *b, const md_message *m, bool *found)
 		if (text_find_address(to, strlen(to), &s0, &l0))
 			sender = bounce_strn(b, to + s0, l0);
 	}
-	for (i = 0; i < sizeof(formats) / sizeof(formats[0]) && fmt == NULL; i++) {
-		if (any_phrase(t, tn < 4096 ? tn : 4096, formats[i].detect) ||
-		    (subj && any_phrase(subj, strlen(subj), formats[i].detect)) ||
-		    (from && any_phrase(from, strlen(from), formats[i].detect)))
-			fmt = &formats[i];
+	{
+		size_t lt = 0, ls = 0, lf = 0;
+		char *ltext = lower_head(b, t, tn, 4096, &lt);
+		char *lsubj = lower_head(b, subj, subj ? strlen(subj) : 0, 1024, &ls);
+		char *lfrom = lower_head(b, from, from ? strlen(from) : 0, 1024, &lf);
+
+		if (ltext == NULL || lsubj == NULL || lfrom == NULL)
+			return MD_ENOMEM;
+		for (i = 0; i < sizeof(formats) / sizeof(formats[0]) && fmt == NULL; i++) {
+			if (any_phrase_lower(ltext, lt, formats[i].detect) ||
+			    any_phrase_lower(lsubj, ls, formats[i].detect) ||
+			    any_phrase_lower(lfrom, lf, formats[i].detect))
+				fmt = &formats[i];
+		}
 	}
 	if (fmt == NULL && md_fields_find(h, "x-failed-recipients", 0) != NULL)
 		fmt = &formats[sizeof(formats) / sizeof(formats[0]) - 1];

@@ -68,8 +68,27 @@ struct rule {
 	unsigned line;
 };
 
+/* A lowercase glob split at '*' into literal segments. */
+struct glob {
+	const char *src;
+	const char **seg;
+	size_t *len;
+	size_t n;
+	int bigram; /* hash of the first two bytes of the longest segment, -1 none */
+};
+
+/* Bigram filter: a record's diagnostic sets one bit per pair of adjacent
+ * bytes; a glob whose longest segment starts with a pair not seen cannot
+ * match, so most phrases are rejected without a search. */
+#define BIGRAM_BITS 4096
+static int bigram_hash(unsigned char a, unsigned char b)
+{
+	return (int)(((unsigned)a * 31u + (unsigned)b) % BIGRAM_BITS);
+}
+
 struct phrase_set {
 	char *name;
+	struct glob *globs; /* compiled pats */
 	char **pats;
 	size_t n, cap;
 	char **nots; /* "phrase-not": any of these vetoes the set */
@@ -138,6 +157,59 @@ static const char *find_seg(const char *h, size_t hn, const char *needle, size_t
 	if (n > hn)
 		return NULL;
 	return memmem(h, hn, needle, n);
+}
+
+static bool compile_glob(md_arena *a, const char *pat, struct glob *g)
+{
+	size_t n = 1, i;
+	const char *p;
+
+	for (p = pat; *p; p++)
+		n += *p == '*';
+	g->src = pat;
+	g->seg = md_arena_alloc(a, n * sizeof(*g->seg));
+	g->len = md_arena_alloc(a, n * sizeof(*g->len));
+	if (g->seg == NULL || g->len == NULL)
+		return false;
+	g->n = 0;
+	for (p = pat, i = 0; i < n; i++) {
+		const char *star = strchr(p, '*');
+		size_t l = star ? (size_t)(star - p) : strlen(p);
+
+		if (l > 0) {
+			g->seg[g->n] = p;
+			g->len[g->n] = l;
+			g->n++;
+		}
+		p += l + (star ? 1 : 0);
+	}
+	g->bigram = -1;
+	{
+		size_t best = 0;
+
+		for (i = 0; i < g->n; i++)
+			if (g->len[i] >= 2 && g->len[i] > best) {
+				best = g->len[i];
+				g->bigram = bigram_hash((unsigned char)g->seg[i][0], (unsigned char)g->seg[i][1]);
+			}
+	}
+	return true;
+}
+
+/* Do the segments of G occur in H in order? */
+static bool glob_match(const char *h, size_t hn, const struct glob *g)
+{
+	const char *cur = h, *end = h + hn;
+	size_t i;
+
+	for (i = 0; i < g->n; i++) {
+		const char *at = g->len[i] <= (size_t)(end - cur) ? memmem(cur, (size_t)(end - cur), g->seg[i], g->len[i]) : NULL;
+
+		if (at == NULL)
+			return false;
+		cur = at + g->len[i];
+	}
+	return true;
 }
 
 /* Does the lowercase glob PAT occur in H (lowercase)? '*' is any run. */
@@ -502,6 +574,20 @@ md_status md_bounce_rules_load_text(const char *name, const char *text, size_t l
 			continue;
 		st = load_line(r, line, group, &ngroup, lineno, why, sizeof(why));
 	}
+	if (st == MD_OK) {
+		size_t si, pi;
+
+		for (si = 0; si < r->nsets && st == MD_OK; si++) {
+			struct phrase_set *ps = &r->sets[si];
+
+			ps->globs = md_arena_alloc(a, (ps->n ? ps->n : 1) * sizeof(*ps->globs));
+			if (ps->globs == NULL)
+				st = MD_ENOMEM;
+			for (pi = 0; st == MD_OK && pi < ps->n; pi++)
+				if (!compile_glob(a, ps->pats[pi], &ps->globs[pi]))
+					st = MD_ENOMEM;
+		}
+	}
 	if (st != MD_OK) {
 		if (err != NULL && errlen > 0) {
 			if (st == MD_ENOMEM)
@@ -637,6 +723,7 @@ const char *rules_provider(const md_bounce_rules *r, const char *host)
 /* --- evaluation --- */
 
 struct eval {
+	unsigned char bigrams[BIGRAM_BITS / 8];
 	const md_bounce_rules *r;
 	const bounce_rec *rec;
 	const char *lower; /* lowercase diagnostic */
@@ -657,12 +744,17 @@ static bool set_match(struct eval *e, size_t set)
 	for (i = 0; i < s->nn; i++)
 		if (glob_search(e->lower, e->lower_len, s->nots[i]))
 			return false;
-	for (i = 0; i < s->n; i++)
-		if (glob_search(e->lower, e->lower_len, s->pats[i])) {
+	for (i = 0; i < s->n; i++) {
+		int bg = s->globs[i].bigram;
+
+		if (bg >= 0 && !(e->bigrams[bg >> 3] & (1u << (bg & 7))))
+			continue;
+		if (glob_match(e->lower, e->lower_len, &s->globs[i])) {
 			e->setcache[set] = 1;
 			e->setwhich[set] = s->pats[i];
 			break;
 		}
+	}
 	return e->setcache[set] == 1;
 }
 
@@ -733,6 +825,12 @@ md_status rules_classify(const md_bounce_rules *r, md_bounce *b, bounce_rec *rec
 	e.rec = rec;
 	e.lower = low;
 	e.lower_len = n;
+	memset(e.bigrams, 0, sizeof(e.bigrams));
+	for (i = 0; i + 1 < n; i++) {
+		int bg = bigram_hash((unsigned char)low[i], (unsigned char)low[i + 1]);
+
+		e.bigrams[bg >> 3] |= (unsigned char)(1u << (bg & 7));
+	}
 	e.statusname = rules_status_reason(r, rec->r.status);
 	if (r->nsets <= 256) {
 		e.setcache = cache;

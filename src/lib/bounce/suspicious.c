@@ -204,7 +204,7 @@ static void check_phishing(md_bounce *b, const md_message *m)
 	if (b->kind != MD_BOUNCE_FAILURE || b->has_original)
 		return;
 	t = notice_text(b, m, &tn, NULL);
-	if (t == NULL)
+	if (t == NULL || memmem(t, tn, "http", 4) == NULL)
 		return;
 	from = md_fields_get(h, "from");
 	if (from != NULL) {
@@ -247,14 +247,15 @@ static void check_phishing(md_bounce *b, const md_message *m)
 		if (!known)
 			unrelated = true;
 	}
-	for (i = 0; lure_phrases[i] && !lure; i++) {
-		size_t k, n = strlen(lure_phrases[i]);
+	if (unrelated) {
+		char *low = md_arena_alloc(b->arena, tn + 1);
 
-		for (k = 0; k + n <= tn; k++)
-			if (md_str_ieq((md_str){t + k, n}, md_str_c(lure_phrases[i]))) {
-				lure = true;
-				break;
-			}
+		if (low == NULL)
+			return;
+		for (i = 0; i < tn; i++)
+			low[i] = (char)md_tolower(t[i]);
+		for (i = 0; lure_phrases[i] && !lure; i++)
+			lure = memmem(low, tn, lure_phrases[i], strlen(lure_phrases[i])) != NULL;
 	}
 	if (unrelated && lure)
 		flag_all(b, true,

@@ -137,28 +137,20 @@ static const struct {
 	{"connected to", "CONN"},
 };
 
-static bool icontains(const char *p, size_t n, const char *needle)
-{
-	size_t k = strlen(needle), i, j;
-
-	if (k > n)
-		return false;
-	for (i = 0; i + k <= n; i++) {
-		for (j = 0; j < k; j++)
-			if (md_tolower(p[i + j]) != needle[j])
-				break;
-		if (j == k)
-			return true;
-	}
-	return false;
-}
+/* Search window for command phrases (they sit near the reply). */
+#define MD_CMD_WINDOW 4096
 
 const char *text_find_command(const char *p, size_t n)
 {
+	char low[MD_CMD_WINDOW];
 	size_t i;
 
+	if (n > sizeof(low))
+		n = sizeof(low);
+	for (i = 0; i < n; i++)
+		low[i] = (char)md_tolower(p[i]);
 	for (i = 0; i < sizeof(command_phrases) / sizeof(command_phrases[0]); i++)
-		if (icontains(p, n, command_phrases[i].phrase))
+		if (memmem(low, n, command_phrases[i].phrase, strlen(command_phrases[i].phrase)) != NULL)
 			return command_phrases[i].command;
 	return NULL;
 }
