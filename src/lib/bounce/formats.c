@@ -92,7 +92,7 @@ static const struct text_format formats[] = {
 	            "delivery to the following recipients failed"),
 	 L("----- original message -----", "----- message header follows -----"), NULL,
 	 L("the recipient server did not accept our requests to connect", "expired",
-	   "message will be retried for", "expired", "dns error:", "hostunknown")},
+	   "message will be retried for", "expired")},
 	{"yahoo", L("sorry, we were unable to deliver your message to the following address"),
 	 L("--- below this line is a copy of the message"), NULL, NULL},
 	{"sendmail", L("----- transcript of session follows -----", "the original message was received at",
