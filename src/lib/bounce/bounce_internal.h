@@ -36,6 +36,7 @@ struct md_bounce {
 	const char *format;
 	const char *orig_received_ip; /* first public IP in the original's Received */
 	const char *orig_from_domain;
+	const char *orig_to;          /* first address of the original's To */
 	bool has_original;
 };
 

@@ -120,6 +120,12 @@ static const struct text_format formats[] = {
 	{"mailru", L("mail.ru", "\xd1\x8d\xd1\x82\xd0\xbe \xd0\xbf\xd0\xb8\xd1\x81\xd1\x8c\xd0\xbc\xd0\xbe"),
 	 L("------ this is a copy of the message"),
 	 L("the following address(es) failed:", "address(es) failed:"), NULL},
+	{"fml", L("you are not a member of this mailing list", "is not a member of this ml",
+	          "you are not member", "fml"),
+	 NULL, NULL,
+	 L("you are not a member of this mailing list", "rejected", "not member", "rejected",
+	   "error: the following commands could not be executed", "systemerror",
+	   "mailing list is not available", "systemerror", "*", "rejected")},
 	{"googlegroups", L("google groups", "google \xe3\x82\xb0\xe3\x83\xab\xe3\x83\xbc\xe3\x83\x97"),
 	 L("----- original message -----"), NULL,
 	 L("*", "rejected")},
@@ -258,6 +264,13 @@ static void original_from_text(md_bounce *b, const char *t, size_t n)
 			}
 			b->messageid = bounce_strn(b, m.p, m.n);
 		}
+	}
+	if (b->orig_to == NULL) {
+		const char *v = md_fields_get(h, "to");
+		size_t s0, l0;
+
+		if (v != NULL && text_find_address(v, strlen(v), &s0, &l0))
+			b->orig_to = bounce_strn(b, v + s0, l0);
 	}
 	if (md_fields_count(h) > 0)
 		b->has_original = true;
@@ -478,6 +491,28 @@ md_status read_text(md_bounce *b, const md_message *m, bool *found)
 	nlines = drop_sender(b, t, lines, nlines, sender);
 	pass1 = nlines > 0;
 	if (!pass1) {
+		/* pass 1.5: "RCPT TO: a@b", "Recipient: <a@b>": the whole block
+		 * is the diagnostic (the error text is above or below) */
+		for (off = 0; off < bend;) {
+			size_t nx = md_line_next(t, bend, off, &len, &eol), as, al;
+			md_str ln = md_str_trim((md_str){t + off, len});
+
+			if ((md_str_istarts(ln, "rcpt to:") || md_str_istarts(ln, "recipient:") ||
+			     md_str_istarts(ln, "recipient address:") || md_str_istarts(ln, "original-recipient:")) &&
+			    text_find_address(t + off, len, &as, &al)) {
+				if (!seen_recipient(b, t + off + as, al, first)) {
+					st = add_text_record(b, t + off + as, al, t, bend);
+					if (st != MD_OK)
+						return st;
+					set_hint(&b->recs[b->n - 1], fmt, t, bend);
+				}
+			}
+			off = nx;
+		}
+		if (b->n > first)
+			nlines = 0;
+	}
+	if (!pass1 && b->n == first) {
 		/* pass 2: lines that name an address */
 		for (off = 0; off < bend;) {
 			size_t nx = md_line_next(t, bend, off, &len, &eol), as, al;
@@ -535,6 +570,14 @@ md_status read_text(md_bounce *b, const md_message *m, bool *found)
 				v += s + l;
 			}
 		}
+	}
+	if (b->n == first && b->orig_to != NULL && b->orig_to[0] != '\0') {
+		/* no recipient in the notice: the returned original's To, with
+		 * the error block as the diagnostic (empty when it says nothing) */
+		st = add_text_record(b, b->orig_to, strlen(b->orig_to), t, bend);
+		if (st != MD_OK)
+			return st;
+		set_hint(&b->recs[b->n - 1], fmt, t, bend);
 	}
 	if (b->n == first)
 		return MD_OK;

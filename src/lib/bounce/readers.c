@@ -261,92 +261,153 @@ static void fill_from_text(md_bounce *b, bounce_rec *rec, const char *t, size_t 
 		rec->r.rhost = bounce_strn(b, buf, strlen(buf));
 }
 
-md_status read_dsn(md_bounce *b, const md_message *m, bool *found)
+/* The value of the first field NAME among fields [S, E) of F, or NULL. */
+static const char *group_get(const md_fields *f, size_t s, size_t e, const char *name)
+{
+	size_t i;
+
+	for (i = s; i < e; i++) {
+		const md_header *h = md_fields_at(f, i);
+
+		if (md_str_ieq_c(md_str_c(h->name), name))
+			return h->value;
+	}
+	return NULL;
+}
+
+static bool field_is(const md_fields *f, size_t i, const char *name)
+{
+	return md_str_ieq_c(md_str_c(md_fields_at(f, i)->name), name);
+}
+
+/* One record from the fields [S, E) of a per-recipient block. */
+static md_status dsn_record(md_bounce *b, const md_message *m, const md_fields *f, size_t s,
+                            size_t e, const char **text, size_t *tn)
+{
+	const char *fr = group_get(f, s, e, "final-recipient");
+	const char *orr = group_get(f, s, e, "original-recipient");
+	const char *v, *xr;
+	bounce_rec *rec;
+	char code[16];
+
+	if (fr == NULL)
+		fr = group_get(f, s, e, "x-actual-recipient");
+	if (fr == NULL && orr == NULL)
+		return MD_OK;
+	rec = bounce_add(b);
+	if (rec == NULL)
+		return MD_ENOMEM;
+	rec->r.recipient = field_address(b, fr ? fr : orr);
+	if ((rec->r.recipient[0] == '\0' || rec->r.recipient[0] == '@') && orr != NULL)
+		rec->r.recipient = field_address(b, orr);
+	/* X-Actual-Recipient of a pipe or file is not an address */
+	xr = group_get(f, s, e, "x-actual-recipient");
+	if (xr != NULL && strchr(xr, '|') != NULL)
+		rec->r.diagnostic_type = "X-UNIX";
+	rec->r.action = lower_word(b, group_get(f, s, e, "action"));
+	v = group_get(f, s, e, "status");
+	if (v != NULL && text_find_status(v, strlen(v), code, sizeof(code)))
+		rec->r.status = bounce_strn(b, code, strlen(code));
+	rec->r.rhost = field_host(b, group_get(f, s, e, "remote-mta"));
+	v = group_get(f, s, e, "diagnostic-code");
+	if (v != NULL) {
+		const char *semi = strchr(v, ';');
+		size_t tl = semi ? (size_t)(semi - v) : 0;
+
+		if (semi != NULL && tl < 32 && memchr(v, ' ', tl) == NULL) {
+			char *dt = (char *)bounce_strn(b, v, tl);
+			size_t k;
+
+			for (k = 0; dt && dt[k]; k++)
+				dt[k] = (char)md_toupper(dt[k]);
+			if (rec->r.diagnostic_type[0] == '\0' && dt != NULL)
+				rec->r.diagnostic_type = dt;
+			v = semi + 1;
+		}
+		rec->r.diagnostic = text_one_line(b, v, strlen(v));
+		if (rec->r.diagnostic == NULL)
+			return MD_ENOMEM;
+	}
+	if (rec->r.lhost[0] == '\0' && b->lhost != NULL)
+		rec->r.lhost = b->lhost;
+	if (*text == NULL)
+		*text = notice_text(b, m, tn, NULL);
+	if (*text != NULL)
+		fill_from_text(b, rec, *text, *tn);
+	return MD_OK;
+}
+
+static md_status dsn_parts(md_bounce *b, const md_message *m, bool enclosed_too, bool *found)
 {
 	const md_mime_part *p;
 	const char *text = NULL;
 	size_t tn = 0;
+	md_status st;
 
-	*found = false;
 	for (p = md_message_root(m); p != NULL; p = md_part_next(p)) {
 		const char *t = md_part_type(p);
-		const md_fields *msgblock = NULL;
-		size_t i;
+		size_t i, before = b->n;
 
 		if (strcmp(t, "message/delivery-status") != 0 &&
 		    strcmp(t, "message/global-delivery-status") != 0)
 			continue;
-		if (inside_enclosed(p))
+		if (!enclosed_too && inside_enclosed(p))
 			continue; /* a DSN about a DSN: only the outer one counts */
-		for (i = 0; i < md_part_block_count(p); i++) {
-			const md_fields *f = md_part_block(p, i);
+		for (i = 0; i < md_part_block_count(p) && b->lhost == NULL; i++) {
+			const char *rm = md_fields_get(md_part_block(p, i), "reporting-mta");
 
-			if (md_fields_find(f, "reporting-mta", 0) || md_fields_find(f, "received-from-mta", 0) ||
-			    md_fields_find(f, "arrival-date", 0)) {
-				if (msgblock == NULL)
-					msgblock = f;
-			}
+			if (rm != NULL)
+				b->lhost = field_host(b, rm);
 		}
-		if (msgblock != NULL && b->lhost == NULL)
-			b->lhost = field_host(b, md_fields_get(msgblock, "reporting-mta"));
 		for (i = 0; i < md_part_block_count(p); i++) {
 			const md_fields *f = md_part_block(p, i);
-			const char *fr = md_fields_get(f, "final-recipient");
-			const char *orr = md_fields_get(f, "original-recipient");
-			const char *v, *xr;
-			bounce_rec *rec;
-			char code[16];
+			size_t n = md_fields_count(f), k, start = 0;
+			bool has_final = false, has_orig = false;
 
-			if (fr == NULL)
-				fr = md_fields_get(f, "x-actual-recipient");
-			if (fr == NULL && orr == NULL)
-				continue;
-			rec = bounce_add(b);
-			if (rec == NULL)
-				return MD_ENOMEM;
-			*found = true;
-			rec->r.recipient = field_address(b, fr ? fr : orr);
-			if (rec->r.recipient[0] == '\0' && orr != NULL)
-				rec->r.recipient = field_address(b, orr);
-			/* X-Actual-Recipient of a pipe or file is not an address */
-			xr = md_fields_get(f, "x-actual-recipient");
-			if (xr != NULL && strchr(xr, '|') != NULL)
-				rec->r.diagnostic_type = "X-UNIX";
-			rec->r.action = lower_word(b, md_fields_get(f, "action"));
-			v = md_fields_get(f, "status");
-			if (v != NULL && text_find_status(v, strlen(v), code, sizeof(code)))
-				rec->r.status = bounce_strn(b, code, strlen(code));
-			rec->r.rhost = field_host(b, md_fields_get(f, "remote-mta"));
-			v = md_fields_get(f, "diagnostic-code");
-			if (v != NULL) {
-				const char *semi = strchr(v, ';');
-				size_t tl = semi ? (size_t)(semi - v) : 0;
+			/* a block may hold several recipients without blank lines
+			 * between them: a second Final-Recipient starts a new one */
+			for (k = 0; k < n; k++) {
+				bool fin = field_is(f, k, "final-recipient");
+				bool orig = field_is(f, k, "original-recipient");
 
-				if (semi != NULL && tl < 32 && memchr(v, ' ', tl) == NULL) {
-					char *dt = (char *)bounce_strn(b, v, tl);
-					size_t k;
+				if ((fin && has_final) || (orig && has_orig && has_final)) {
+					size_t cut = k;
 
-					for (k = 0; dt && dt[k]; k++)
-						dt[k] = (char)md_toupper(dt[k]);
-					if (rec->r.diagnostic_type[0] == '\0' && dt != NULL)
-						rec->r.diagnostic_type = dt;
-					v = semi + 1;
+					if (fin && k > start && field_is(f, k - 1, "original-recipient") && has_orig &&
+					    k - 1 > start)
+						cut = k - 1;
+					st = dsn_record(b, m, f, start, cut, &text, &tn);
+					if (st != MD_OK)
+						return st;
+					start = cut;
+					has_final = false;
+					has_orig = cut < k;
 				}
-				rec->r.diagnostic = text_one_line(b, v, strlen(v));
-				if (rec->r.diagnostic == NULL)
-					return MD_ENOMEM;
+				has_final |= fin;
+				has_orig |= orig;
 			}
-			if (msgblock != NULL && rec->r.lhost[0] == '\0')
-				rec->r.lhost = b->lhost ? b->lhost : "";
-			if (text == NULL)
-				text = notice_text(b, m, &tn, NULL);
-			if (text != NULL)
-				fill_from_text(b, rec, text, tn);
+			st = dsn_record(b, m, f, start, n, &text, &tn);
+			if (st != MD_OK)
+				return st;
 		}
+		if (b->n > before)
+			*found = true;
 	}
+	return MD_OK;
+}
+
+md_status read_dsn(md_bounce *b, const md_message *m, bool *found)
+{
+	md_status st;
+
+	*found = false;
+	st = dsn_parts(b, m, false, found);
+	/* a notice that forwards the DSN as an attachment */
+	if (st == MD_OK && !*found)
+		st = dsn_parts(b, m, true, found);
 	if (*found)
 		b->format = "rfc3464";
-	return MD_OK;
+	return st;
 }
 
 /* --- RFC 5965 --- */
@@ -555,6 +616,8 @@ md_status read_original(md_bounce *b, const md_message *m)
 			}
 			b->messageid = bounce_strn(b, t.p, t.n);
 		}
+		if (b->orig_to == NULL && md_fields_get(h, "to") != NULL)
+			b->orig_to = field_address(b, md_fields_get(h, "to"));
 		if (from != NULL) {
 			const char *a = field_address(b, from), *at = strrchr(a, '@');
 
