@@ -69,6 +69,8 @@ static const char *const common_end[] = {
 	"original-message:",
 	"--------original message--------",
 	"the original message headers are included as attachment",
+	"------- returned message --------",
+	"original message:",
 	NULL,
 };
 
@@ -130,7 +132,9 @@ static const struct text_format formats[] = {
 	 L("----- original message -----"), NULL,
 	 L("*", "rejected")},
 	{"ezweb", L("ezweb", "the user(s) account is disabled", "user unknown.", "au one net"),
-	 L("------ original message -----", "--------------------------------------------------"), NULL, NULL},
+	 L("------ original message -----", "--------------------------------------------------"), NULL,
+	 L("each of the following recipients was rejected by a remote mail server", "filtered",
+	   "the user(s) account is disabled", "suspend")},
 	{"generic", L("undeliver", "delivery status notification", "returned mail", "failure notice",
 	              "delivery failure", "mail delivery failed", "delivery failed", "could not be delivered",
 	              "mail system error", "nondeliverable", "non-deliverable", "not delivered", "mailer-daemon",
@@ -547,6 +551,12 @@ md_status read_text(md_bounce *b, const md_message *m, bool *found)
 			de = o;
 		while (ds < de && (t[ds] == '>' || t[ds] == ':' || t[ds] == '"' || t[ds] == '\''))
 			ds++;
+		if (md_str_trim((md_str){t + ds, de > ds ? de - ds : 0}).n == 0) {
+			/* nothing after the address: the error text is above it
+			 * ("The user(s) account is disabled.\n\n<a@b>") */
+			ds = i > 0 ? lines[i - 1].off + lines[i - 1].len : 0;
+			de = lines[i].off;
+		}
 		if (!seen_recipient(b, t + lines[i].as, lines[i].al, first)) {
 			st = add_text_record(b, t + lines[i].as, lines[i].al, t + ds, de > ds ? de - ds : 0);
 			if (st != MD_OK)
