@@ -92,13 +92,14 @@ static const char *lower_word(md_bounce *b, const char *v)
 
 /* The text of the notice's paragraph about ADDR: from the line naming it
  * to the next blank line (at most a few lines). */
-static bool paragraph_about(const char *t, size_t tn, const char *addr, size_t *ps, size_t *pl)
+static bool paragraph_about(const char *t, size_t tn, size_t from, const char *addr, size_t *ps,
+                            size_t *pl)
 {
 	size_t al = strlen(addr), i, j;
 
 	if (al == 0 || t == NULL)
 		return false;
-	for (i = 0; i + al <= tn; i++) {
+	for (i = from; i + al <= tn; i++) {
 		size_t s, e, lines = 0;
 
 		for (j = 0; j < al; j++)
@@ -239,18 +240,31 @@ const char *notice_text(md_bounce *b, const md_message *m, size_t *len,
 
 /* --- RFC 3464 --- */
 
+/* Paragraphs of the notice about one recipient (the list of failed
+ * addresses, then the transcript) are read together, at most this many. */
+#define MD_DSN_MAX_PARAGRAPHS 4
+
 static void fill_from_text(md_bounce *b, bounce_rec *rec, const char *t, size_t tn)
 {
-	size_t ps, pl;
+	size_t ps, pl, from = 0, k;
 	char buf[256];
-	const char *cmd;
+	const char *cmd, *para;
+	md_buf all;
 
-	const char *para;
-
-	if (!paragraph_about(t, tn, rec->r.recipient, &ps, &pl))
+	md_buf_init(&all, MD_BOUNCE_MAX_DIAG * 2);
+	for (k = 0; k < MD_DSN_MAX_PARAGRAPHS && paragraph_about(t, tn, from, rec->r.recipient, &ps, &pl); k++) {
+		if (all.n > 0)
+			md_buf_putc(&all, ' ');
+		md_buf_append(&all, t + ps, pl);
+		from = ps + (pl > 0 ? pl : 1);
+	}
+	if (all.n == 0) {
+		md_buf_free(&all);
 		return;
+	}
 	/* one line, so that phrases folded across lines are found */
-	para = text_one_line(b, t + ps, pl);
+	para = text_one_line(b, all.p, all.n);
+	md_buf_free(&all);
 	if (para == NULL)
 		return;
 	if (rec->r.diagnostic[0] == '\0')
