@@ -81,6 +81,9 @@ typedef struct md_dns_rr {
 	size_t ntxt;
 	const uint8_t *const *txt;
 	const uint8_t *txtlen; /* length of each string (0..255) */
+	/* Appended fields: */
+	uint16_t weight;      /* SRV weight */
+	uint16_t port;        /* SRV port */
 } md_dns_rr;
 
 typedef struct md_dns_result {
@@ -121,7 +124,22 @@ MD_API md_resolver *md_resolver_unbound_new(const md_unbound_opts *opts,
 
 /*
  * Offline answers from zone files. md_resolver_fixture_new() makes an
- * empty fixture; load master files into it with the calls below.
+ * empty fixture; load master files into it with the calls below (load
+ * everything before asking: answers are cached). The fixture answers as
+ * a recursive resolver would (docs/dns.md has the details):
+ *  - a name with records answers them (ANSWER) or NODATA;
+ *  - a name without records but with names below it is an empty
+ *    non-terminal: NODATA (RFC 8020) when it is at or below a zone apex
+ *    (a SOA owner), or has two labels or more (records added with
+ *    md_resolver_fixture_add and no SOA); otherwise NXDOMAIN;
+ *  - else the closest encloser's "*." wildcard answers with QNAME as the
+ *    owner (RFC 4592); else NXDOMAIN;
+ *  - CNAMEs are followed (not when TYPE is CNAME) up to 12 hops; a loop
+ *    or a longer chain is SERVFAIL with why "CNAME loop" or "CNAME chain
+ *    too long"; canonical and ncname say where the chain ended;
+ *  - zone cuts are not modelled: every loaded record answers;
+ *  - results have rcode 0 (answer, nodata), 3 (nxdomain), 2 (servfail)
+ *    or -1, and dnssec insecure.
  */
 MD_API md_resolver *md_resolver_fixture_new(void);
 /*
@@ -139,16 +157,27 @@ MD_API md_status md_resolver_fixture_load_text(md_resolver *r, const char *name,
                                               const char *text, size_t len,
                                               const char *origin,
                                               char *err, size_t errlen);
-/* Add one record with wire-format rdata. */
+/* Add one record with wire-format rdata (binary-safe: TXT strings may
+ * hold NULs, a TXT may have zero strings; OWNER in presentation form as
+ * for md_dns_submit, so "with space" and "%{i}" work). The rdata of the
+ * decoded types (A AAAA NS CNAME PTR DNAME MX SOA TXT SPF SRV TLSA CAA DS
+ * DNSKEY) must be well-formed with uncompressed names: MD_EINVAL
+ * otherwise. Identical records are kept once. Unlike a zone file, a CNAME
+ * may sit beside other data (the CNAME wins). MD_ELIMIT past one million
+ * records. */
 MD_API md_status md_resolver_fixture_add(md_resolver *r, const char *owner,
                                         uint16_t type, uint32_t ttl,
                                         const uint8_t *rdata, size_t rdlen);
 /*
  * Make questions for OWNER of TYPE (0: every type) end with OUTCOME
  * (MD_DNS_SERVFAIL, MD_DNS_TIMEOUT or MD_DNS_ERROR) instead of an answer.
+ * The fault also applies when a CNAME chain passes through OWNER.
  * Zone files say the same with a comment line NSD ignores:
  *     ;! servfail NAME [TYPE]
  *     ;! timeout NAME [TYPE]
+ *     ;! error NAME [TYPE]
+ * where NAME is read like an owner (relative to $ORIGIN, '@' allowed).
+ * Returns MD_EINVAL for a bad name or outcome.
  */
 MD_API md_status md_resolver_fixture_fault(md_resolver *r, const char *owner,
                                           uint16_t type, md_dns_outcome outcome);
@@ -159,9 +188,15 @@ MD_API void md_resolver_free(md_resolver *r);
 /*
  * Ask NAME/TYPE. CB is called exactly once with the result: possibly
  * before md_dns_submit returns (cached or fixture answers), otherwise from
- * md_dns_wait(). NAME may end in a dot; it is matched case-insensitively.
- * Returns MD_EINVAL for a name that is not a valid domain name (the
- * callback is then not called), MD_ENOMEM.
+ * md_dns_wait(). CB may be NULL (warm the cache). NAME is in presentation
+ * form: escapes \DDD and \X ("with\032space", "a\.b"), may end in a dot,
+ * "." is the root (qname ""); it is matched case-insensitively.
+ * Returns MD_EINVAL for a NULL resolver or a NULL or empty NAME (the
+ * callback is then not called), MD_ENOMEM. A name no DNS message can
+ * carry (a label over 63 octets, over 255 octets in all, an empty label,
+ * a bad escape) is not a status: CB gets an MD_DNS_ERROR result with why
+ * "invalid name: ..." (not cached, not counted as sent), so a computed
+ * name (SPF macros, DNSBL) fails like any other question.
  */
 MD_API md_status md_dns_submit(md_resolver *r, const char *name, uint16_t type,
                                md_dns_cb cb, void *ud);

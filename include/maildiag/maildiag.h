@@ -16,6 +16,17 @@
 #include <maildiag/dns.h>
 #include <maildiag/mx.h>
 #include <maildiag/mime.h>
+#include <maildiag/dkim.h>
+#include <maildiag/dmarc.h>
+#include <maildiag/arc.h>
+#include <maildiag/auth.h>
+#include <maildiag/ptr.h>
+#include <maildiag/dnsbl.h>
+#include <maildiag/spf.h>
+#include <maildiag/smtp.h>
+#include <maildiag/mtasts.h>
+#include <maildiag/dane.h>
+#include <maildiag/bimi.h>
 #include <maildiag/bounce.h>
 
 #ifdef __cplusplus

@@ -38,25 +38,82 @@ void cli_error(const cli_opts *o, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-/* The value of option NAME at argv[*i]: "--name=value" or "--name value". */
-static const char *option_value(const cli_opts *o, int argc, char **argv, int *i,
-                                const char *name, int *err)
+int cli_option_value(const cli_opts *o, int argc, char **argv, int *i, const char *name,
+                     const char **val)
 {
 	const char *a = argv[*i];
 	size_t n = strlen(name);
 
 	if (strncmp(a, name, n) != 0)
-		return NULL;
-	if (a[n] == '=')
-		return a + n + 1;
+		return 0;
+	if (a[n] == '=') {
+		*val = a + n + 1;
+		return 1;
+	}
 	if (a[n] != '\0')
-		return NULL;
+		return 0;
 	if (*i + 1 >= argc) {
 		cli_error(o, "option %s needs a value", name);
-		*err = 1;
-		return NULL;
+		return -1;
 	}
-	return argv[++*i];
+	*val = argv[++*i];
+	return 1;
+}
+
+/* The value of option NAME at argv[*i], or NULL (with *ERR set when the
+ * value is missing). */
+static const char *option_value(const cli_opts *o, int argc, char **argv, int *i,
+                                const char *name, int *err)
+{
+	const char *v = NULL;
+	int c = cli_option_value(o, argc, argv, i, name, &v);
+
+	if (c < 0)
+		*err = 1;
+	return c > 0 ? v : NULL;
+}
+
+int cli_positional(const cli_opts *o, const char *arg, const char **slot, const char *usage)
+{
+	if (*slot != NULL) {
+		cli_error(o, "%s: unexpected argument (usage: %s)", arg, usage);
+		return -1;
+	}
+	*slot = arg;
+	return 0;
+}
+
+int cli_run_check(cli_opts *o, const char *subject, cli_check_fn check, void *ctx,
+                  const char *einval_what)
+{
+	md_resolver *r;
+	md_report *rep;
+	md_status st;
+	int code;
+
+	cli_opts_finish(o);
+	r = cli_resolver(o);
+	if (r == NULL)
+		return EXIT_USAGE;
+	rep = md_report_new(o->command, subject);
+	if (rep == NULL) {
+		cli_error(o, "out of memory");
+		md_resolver_free(r);
+		return EXIT_INCOMPLETE;
+	}
+	st = check(r, subject, ctx, rep);
+	if (st == MD_EINVAL) {
+		cli_error(o, "%s: %s", subject, einval_what);
+		code = EXIT_USAGE;
+	} else if (st != MD_OK) {
+		cli_error(o, "%s: %s", subject, md_status_str(st));
+		code = EXIT_INCOMPLETE;
+	} else {
+		code = cli_render(o, rep);
+	}
+	md_report_free(rep);
+	md_resolver_free(r);
+	return code;
 }
 
 int cli_common_option(cli_opts *o, int argc, char **argv, int *i)
