@@ -27,6 +27,7 @@
 #include <maildiag/mtasts.h>
 #include <maildiag/dane.h>
 #include <maildiag/bimi.h>
+#include <maildiag/bounce.h>
 
 #ifdef __cplusplus
 extern "C" {

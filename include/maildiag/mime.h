@@ -98,7 +98,9 @@ typedef struct md_header {
 	                          (RFC 5322 section 2.2.3 unfolding), not
 	                          decoded, not trimmed; NUL-terminated */
 	const char *value;     /* unfolded, trimmed, RFC 2047 encoded words
-	                          decoded to UTF-8; NUL-terminated */
+	                          decoded to UTF-8; NUL-terminated (a NUL
+	                          byte from the input may occur before
+	                          value_len) */
 	size_t value_len;
 } md_header;
 

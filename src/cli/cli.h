@@ -100,6 +100,7 @@ int cmd_spf(cli_opts *o, int argc, char **argv);
 int cmd_dkim(cli_opts *o, int argc, char **argv);
 int cmd_dmarc(cli_opts *o, int argc, char **argv);
 int cmd_auth(cli_opts *o, int argc, char **argv);
+int cmd_bounce(cli_opts *o, int argc, char **argv);
 
 extern const char cmd_dns_usage[];
 
@@ -121,5 +122,6 @@ extern const char cmd_spf_usage[];
 extern const char cmd_dkim_usage[];
 extern const char cmd_dmarc_usage[];
 extern const char cmd_auth_usage[];
+extern const char cmd_bounce_usage[];
 
 #endif

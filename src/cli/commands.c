@@ -5,6 +5,8 @@
 #include "commands.h"
 
 const cli_command cli_commands[] = {
+	/* evidence first */
+	{"bounce", "parse and classify bounces, feedback reports and auto-replies", cmd_bounce, cmd_bounce_usage},
 	/* the trust layer, in the order receivers apply it (SPF, DKIM, DMARC,
 	 * blocklists), then infrastructure, then tools */
 	{"spf", "SPF: lint a domain's record, or evaluate check_host() for an IP", cmd_spf, cmd_spf_usage},

@@ -2,9 +2,12 @@
  * mime_dump.c - print the structure the MIME reader sees in each input:
  * parts with their types, header fields, delivery-status blocks and
  * defects. Used by tests and by people debugging a message.
- * Usage: mime_dump [-t] FILE... ("-t" also prints each text part).
+ * Usage: mime_dump [-t] [--eol crlf|cr] FILE... ("-t" also prints each
+ * text part; --eol rewrites every line end of each message before parsing,
+ * to check that the reader sees the same structure).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <maildiag/maildiag.h>
 
@@ -49,16 +52,40 @@ static void dump(const md_message *m, int text)
 	}
 }
 
+/* Normalise line ends to LF, then write them as EOL (malloc'd). */
+static char *convert(const char *p, size_t n, const char *eol, size_t *outlen)
+{
+	size_t el = strlen(eol), i, k = 0;
+	char *o = malloc(n * 2 + 1);
+
+	if (o == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		if (p[i] == '\r' && i + 1 < n && p[i + 1] == '\n')
+			continue;
+		if (p[i] == '\n' || p[i] == '\r') {
+			memcpy(o + k, eol, el);
+			k += el;
+		} else
+			o[k++] = p[i];
+	}
+	*outlen = k;
+	return o;
+}
+
 int main(int argc, char **argv)
 {
 	md_source *s = md_source_new(NULL);
 	md_source_item it;
 	int i, text = 0, rc = 0;
+	const char *eol = NULL;
 
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-t") == 0)
 			text = 1;
-		else
+		else if (strcmp(argv[i], "--eol") == 0 && i + 1 < argc) {
+			eol = strcmp(argv[++i], "cr") == 0 ? "\r" : "\r\n";
+		} else
 			md_source_add(s, argv[i]);
 	}
 	while (md_source_next(s, &it)) {
@@ -70,6 +97,21 @@ int main(int argc, char **argv)
 			continue;
 		}
 		printf("== %s#%zu\n", it.file, it.index);
+		if (eol != NULL) {
+			size_t cl;
+			char *c = convert(it.data, it.len, eol, &cl);
+			md_status st = c ? md_message_parse(c, cl, NULL, &m) : MD_ENOMEM;
+
+			free(c);
+			if (st != MD_OK) {
+				fprintf(stderr, "mime_dump: %s#%zu: parse failed\n", it.file, it.index);
+				rc = 2;
+				continue;
+			}
+			dump(m, text);
+			md_message_free(m);
+			continue;
+		}
 		if (md_message_parse(it.data, it.len, NULL, &m) != MD_OK) {
 			fprintf(stderr, "mime_dump: %s#%zu: parse failed\n", it.file, it.index);
 			rc = 2;

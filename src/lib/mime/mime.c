@@ -168,6 +168,19 @@ static md_status field_finish(md_message *m, md_header *h, size_t name_len)
 	}
 }
 
+/* Is LINE ("boundary=..." without folding) a parameter of field CUR, a
+ * Content-Type? */
+static bool unfolded_parameter(const md_header *cur, const char *line, size_t len)
+{
+	size_t i = 0;
+
+	if (!(cur->raw_len >= 13 && md_str_ieq((md_str){cur->raw, 12}, md_str_c("content-type"))))
+		return false;
+	while (i < len && (md_isalnum(line[i]) || line[i] == '-' || line[i] == '*'))
+		i++;
+	return i > 0 && i < len && line[i] == '=';
+}
+
 /*
  * Read a header block from P[OFF..N) into F. Returns MD_OK or MD_ENOMEM;
  * *BODY gets the offset after the blank line (or of the first line that is
@@ -224,6 +237,17 @@ static md_status parse_fields(md_message *m, const char *p, size_t n, size_t off
 			continue;
 		}
 		nl = field_name_len(p + off, len, &colon);
+		if (nl == 0 && cur != NULL && unfolded_parameter(cur, p + off, len)) {
+			/* a Content-Type parameter on a line of its own without the
+			 * leading white space folding needs (seen from real MTAs):
+			 * read it as a continuation */
+			md_message_add_defect(m, "mime.header_unfolded_parameter",
+			                      "a Content-Type parameter line is not folded (no leading white space)");
+			cur->raw_len = next - (size_t)(cur->raw - p);
+			cur->raw_value_len = off + len - (size_t)(cur->raw_value - p);
+			off = next;
+			continue;
+		}
 		if (nl == 0) {
 			/* not a field: the header block ends here */
 			md_message_add_defect(m, "mime.header_no_blank_line",

@@ -1,0 +1,107 @@
+/*
+ * bounce_internal.h - the bounce reader's shared pieces: the record being
+ * built, the rules engine, the readers of each notice format.
+ */
+#ifndef MD_BOUNCE_INTERNAL_H
+#define MD_BOUNCE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <maildiag/bounce.h>
+
+#include "core/arena.h"
+#include "core/buf.h"
+
+/* Records per message: a DSN for a mailing list can name many. */
+#define MD_BOUNCE_MAX_RECORDS 1000
+/* Diagnostic text kept per record. */
+#define MD_BOUNCE_MAX_DIAG 2048
+
+/* A record while it is built: the same members as md_bounce_record, plus
+ * the format reader's hint. */
+typedef struct bounce_rec {
+	md_bounce_record r;
+	const char *hint; /* a reason the format reader is sure of, or NULL */
+} bounce_rec;
+
+struct md_bounce {
+	md_arena *arena;
+	md_bounce_kind kind;
+	bounce_rec *recs;
+	size_t n, cap;
+	/* facts about the message shared by its records */
+	const char *addresser;
+	const char *messageid;
+	const char *lhost;
+	const char *format;
+	const char *orig_received_ip; /* first public IP in the original's Received */
+	const char *orig_from_domain;
+	const char *orig_to;          /* first address of the original's To */
+	bool has_original;
+};
+
+/* Append an empty record (all strings ""), NULL when out of memory or at
+ * the limit. */
+bounce_rec *bounce_add(md_bounce *b);
+/* Copy N bytes as a NUL-terminated arena string ("" for N == 0). */
+const char *bounce_strn(md_bounce *b, const char *p, size_t n);
+
+/* --- rules (rules.c) --- */
+
+typedef struct reason_info {
+	const char *name;
+	const char *failure_class;
+	const char *pillar;
+	bool retryable;
+	int hard;             /* 0 no, 1 yes, 2 yes unless the notice is temporary */
+	const char *pseudo;   /* Sisimai's internal status when none is given */
+	const char *hint;     /* action_hint */
+} reason_info;
+
+/* Decide the reason of REC with RULES; fills reason and matched. */
+md_status rules_classify(const md_bounce_rules *rules, md_bounce *b, bounce_rec *rec);
+const reason_info *rules_reason(const md_bounce_rules *rules, const char *name);
+/* The provider whose host suffixes match HOST ("" when none). */
+const char *rules_provider(const md_bounce_rules *rules, const char *host);
+/* The reason the rules' status table gives CODE, or "". */
+const char *rules_status_reason(const md_bounce_rules *rules, const char *code);
+
+/* --- text helpers (text.c) --- */
+
+/* Find an enhanced status code (RFC 3463 "5.1.1") in P; true and the
+ * code copied to OUT (at least 12 bytes). */
+bool text_find_status(const char *p, size_t n, char *out, size_t outlen);
+/* Find an SMTP reply code at the start of P or after "said:" etc. */
+bool text_find_replycode(const char *p, size_t n, char *out);
+/* The SMTP command a diagnostic text says failed ("RCPT", ...), or NULL. */
+const char *text_find_command(const char *p, size_t n);
+/* The remote host named in a diagnostic text, copied to OUT, or false. */
+bool text_find_rhost(const char *p, size_t n, char *out, size_t outlen);
+/* Extract the address of an addr-spec in P ("<a@b>", "rfc822; a@b"). */
+bool text_find_address(const char *p, size_t n, size_t *start, size_t *len);
+/* Collapse white space and line ends into single spaces, trim. */
+const char *text_one_line(md_bounce *b, const char *p, size_t n);
+
+/* --- readers --- */
+
+/* RFC 3464: records from message/delivery-status parts. True when read. */
+md_status read_dsn(md_bounce *b, const md_message *m, bool *found);
+/* RFC 5965 feedback reports. */
+md_status read_arf(md_bounce *b, const md_message *m, bool *found);
+/* RFC 3834 auto-replies. */
+md_status read_autoreply(md_bounce *b, const md_message *m, bool *found);
+/* Non-standard formats (formats.c): a table of MTA notices. */
+md_status read_text(md_bounce *b, const md_message *m, bool *found);
+/* JSON notices (Amazon SES via SNS, ...). */
+md_status read_json(md_bounce *b, const md_message *m, bool *found);
+/* The returned original: addresser, Message-ID, Received IP. */
+md_status read_original(md_bounce *b, const md_message *m);
+/* The best text of a notice: the first text part outside any enclosed
+ * message, decoded to UTF-8 (HTML reduced to text). */
+const char *notice_text(md_bounce *b, const md_message *m, size_t *len,
+                        const md_mime_part **part);
+
+/* --- suspicious notices (suspicious.c) --- */
+md_status check_suspicious(md_bounce *b, const md_message *m, const md_bounce_opts *o);
+
+#endif

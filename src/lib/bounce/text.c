@@ -1,0 +1,286 @@
+/*
+ * text.c - find the pieces of an SMTP error in free text: enhanced status
+ * codes (RFC 3463), reply codes (RFC 5321 section 4.2), the SMTP command
+ * that failed, the remote host and addresses.
+ *
+ * Grammar (RFC 3463 section 2, RFC 5321 section 4.2):
+ *     status-code = class "." subject "." detail
+ *     class       = "2" / "4" / "5"
+ *     subject     = 1*3digit
+ *     detail      = 1*3digit
+ *     reply-code  = %x32-35 %x30-35 %x30-39
+ * A status code is not part of a longer dotted number (an IP address).
+ */
+#include "bounce_internal.h"
+
+#include <string.h>
+
+#include "core/ascii.h"
+
+/* Longest address we accept (RFC 5321 section 4.5.3.1.3: 256 octets). */
+#define MD_ADDR_MAX 256
+
+bool text_find_status(const char *p, size_t n, char *out, size_t outlen)
+{
+	size_t i;
+
+	for (i = 0; i + 5 <= n; i++) {
+		size_t j, d1, d2;
+
+		if (p[i] != '2' && p[i] != '4' && p[i] != '5')
+			continue;
+		if (i > 0 && (md_isdigit(p[i - 1]) || p[i - 1] == '.' || md_isalpha(p[i - 1])))
+			continue;
+		if (p[i + 1] != '.')
+			continue;
+		j = i + 2;
+		d1 = j;
+		while (j < n && md_isdigit(p[j]) && j - d1 < 3)
+			j++;
+		if (j == d1 || j >= n || p[j] != '.')
+			continue;
+		j++;
+		d2 = j;
+		while (j < n && md_isdigit(p[j]) && j - d2 < 3)
+			j++;
+		if (j == d2)
+			continue;
+		if (j < n && (md_isdigit(p[j]) || md_isalpha(p[j])))
+			continue;
+		if (j + 1 < n && p[j] == '.' && md_isdigit(p[j + 1]))
+			continue; /* an IP address or version number */
+		if (j - i + 1 > outlen)
+			return false;
+		memcpy(out, p + i, j - i);
+		out[j - i] = '\0';
+		return true;
+	}
+	return false;
+}
+
+bool text_find_replycode(const char *p, size_t n, char *out)
+{
+	size_t i;
+
+	for (i = 0; i + 3 <= n; i++) {
+		char c = p[i];
+
+		if (c != '2' && c != '4' && c != '5')
+			continue;
+		if (i > 0 && !(p[i - 1] == ' ' || p[i - 1] == '\t' || p[i - 1] == ':' ||
+		               p[i - 1] == ';' || p[i - 1] == '(' || p[i - 1] == '"' ||
+		               p[i - 1] == '<' || p[i - 1] == '>' || p[i - 1] == '\n' || p[i - 1] == '[' ||
+		               p[i - 1] == '\r' || p[i - 1] == '='))
+			continue;
+		if (p[i + 1] < '0' || p[i + 1] > '5' || !md_isdigit(p[i + 2]))
+			continue;
+		if (i + 3 < n && !(p[i + 3] == ' ' || p[i + 3] == '-' || p[i + 3] == '\r' ||
+		                   p[i + 3] == '\n' || p[i + 3] == '\t' || p[i + 3] == ')' ||
+		                   p[i + 3] == ',' || p[i + 3] == ':' || p[i + 3] == ']'))
+			continue;
+		/* "5.1.1" style codes and dates are excluded by the checks above;
+		 * skip numbers followed by a unit ("552 bytes" never starts a reply) */
+		memcpy(out, p + i, 3);
+		out[3] = '\0';
+		return true;
+	}
+	return false;
+}
+
+/* Phrases that name the failing SMTP command, in the order tried. */
+static const struct {
+	const char *phrase;
+	const char *command;
+} command_phrases[] = {
+	{"in reply to rcpt to", "RCPT"},
+	{"in reply to mail from", "MAIL"},
+	{"in reply to end of data", "DATA"},
+	{"in reply to data", "DATA"},
+	{"in reply to ehlo", "EHLO"},
+	{"in reply to helo", "HELO"},
+	{"in reply to starttls", "STARTTLS"},
+	{"in reply to the rcpt to", "RCPT"},
+	{"in reply to the mail from", "MAIL"},
+	{"after rcpt to", "RCPT"},
+	{"after mail from", "MAIL"},
+	{"after end of data", "DATA"},
+	{"after pipelined data", "DATA"},
+	{"after data", "DATA"},
+	{"after ehlo", "EHLO"},
+	{"after helo", "HELO"},
+	{"after starttls", "STARTTLS"},
+	{"after initial connection", "CONN"},
+	{"did not like our rcpt to", "RCPT"},
+	{"did not like our mail from", "MAIL"},
+	{"did not like our final data", "DATA"},
+	{"did not like our data", "DATA"},
+	{"did not like our ehlo", "EHLO"},
+	{"did not like our helo", "HELO"},
+	{">>> rcpt to", "RCPT"},
+	{"smtp:rcpt", "RCPT"},
+	{"smtp:data", "DATA"},
+	{"smtp:mail", "MAIL"},
+	{">>> mail from", "MAIL"},
+	{">>> data", "DATA"},
+	{">>> ehlo", "EHLO"},
+	{">>> helo", "HELO"},
+	{"rcpt to response", "RCPT"},
+	{"mail from response", "MAIL"},
+	{"data response", "DATA"},
+	{"rejected at rcpt", "RCPT"},
+	{"(rcpt_to)", "RCPT"},
+	{"[rcpt_to]", "RCPT"},
+	{"rcpt to:<", "RCPT"},
+	{"mail from:<", "MAIL"},
+	{"end of data", "DATA"},
+	{"connection refused", "CONN"},
+	{"connected to", "CONN"},
+};
+
+/* Search window for command phrases (they sit near the reply). */
+#define MD_CMD_WINDOW 4096
+
+const char *text_find_command(const char *p, size_t n)
+{
+	char low[MD_CMD_WINDOW];
+	size_t i;
+
+	if (n > sizeof(low))
+		n = sizeof(low);
+	for (i = 0; i < n; i++)
+		low[i] = (char)md_tolower(p[i]);
+	for (i = 0; i < sizeof(command_phrases) / sizeof(command_phrases[0]); i++)
+		if (memmem(low, n, command_phrases[i].phrase, strlen(command_phrases[i].phrase)) != NULL)
+			return command_phrases[i].command;
+	return NULL;
+}
+
+static bool is_hostch(int c)
+{
+	return md_isalnum(c) || c == '.' || c == '-' || c == '_';
+}
+
+/* Copy the host name starting at P[i] into OUT when it has a dot. */
+static bool take_host(const char *p, size_t n, size_t i, char *out, size_t outlen)
+{
+	size_t j = i, k;
+	bool dot = false, alpha = false;
+
+	while (j < n && is_hostch(p[j])) {
+		dot |= p[j] == '.';
+		alpha |= md_isalpha(p[j]) != 0;
+		j++;
+	}
+	while (j > i && p[j - 1] == '.')
+		j--;
+	k = j - i;
+	if (!dot || !alpha || k == 0 || k + 1 > outlen)
+		return false;
+	memcpy(out, p + i, k);
+	out[k] = '\0';
+	return true;
+}
+
+bool text_find_rhost(const char *p, size_t n, char *out, size_t outlen)
+{
+	static const char *const before[] = {
+		"host ", "while talking to ", "remote host ", "remote server ", "mx host ",
+		"delivery to host ", "connect to ", "from remote host ",
+	};
+	size_t i, k;
+
+	for (k = 0; k < sizeof(before) / sizeof(before[0]); k++) {
+		size_t bl = strlen(before[k]);
+
+		for (i = 0; i + bl < n; i++) {
+			size_t j;
+
+			if (md_tolower(p[i]) != before[k][0])
+				continue;
+			for (j = 0; j < bl; j++)
+				if (md_tolower(p[i + j]) != before[k][j])
+					break;
+			if (j < bl)
+				continue;
+			if (i > 0 && md_isalpha(p[i - 1]))
+				continue;
+			if (take_host(p, n, i + bl, out, outlen))
+				return true;
+		}
+	}
+	/* "mx.example.org [192.0.2.1] did not like our ..." (dma) */
+	for (i = 0; i + 15 < n; i++)
+		if (memcmp(p + i, "did not like our", 16) == 0) {
+			size_t s = i;
+
+			while (s > 0 && p[s - 1] != '\n')
+				s--;
+			return take_host(p, n, s, out, outlen);
+		}
+	return false;
+}
+
+static bool is_addrch(int c)
+{
+	return md_isalnum(c) || (c & 0x80) || strchr("!#$%&'*+-/=?^_`{|}~.", c) != NULL;
+}
+
+bool text_find_address(const char *p, size_t n, size_t *start, size_t *len)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		size_t s, e;
+
+		if (p[i] != '@')
+			continue;
+		s = i;
+		while (s > 0 && is_addrch(p[s - 1]) && i - s < 64)
+			s--;
+		e = i + 1;
+		while (e < n && (md_isalnum(p[e]) || p[e] == '.' || p[e] == '-' || p[e] == '_' ||
+		                 ((unsigned char)p[e] & 0x80)) && e - s < MD_ADDR_MAX)
+			e++;
+		while (e > i + 1 && p[e - 1] == '.')
+			e--;
+		while (s < i && p[s] == '.')
+			s++;
+		if (s == i || e == i + 1 || memchr(p + i + 1, '.', e - i - 1) == NULL) {
+			/* "user@localhost" style: accept a single label only when
+			 * enclosed in <> */
+			if (!(s > 0 && p[s - 1] == '<' && e < n && p[e] == '>' && s < i && e > i + 1))
+				continue;
+		}
+		*start = s;
+		*len = e - s;
+		return true;
+	}
+	return false;
+}
+
+const char *text_one_line(md_bounce *b, const char *p, size_t n)
+{
+	char *out = md_arena_alloc(b->arena, n + 1);
+	size_t i, k = 0;
+	bool sp = false;
+
+	if (out == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+			sp = k > 0;
+			continue;
+		}
+		if (sp) {
+			out[k++] = ' ';
+			sp = false;
+		}
+		out[k++] = (char)c;
+		if (k >= MD_BOUNCE_MAX_DIAG)
+			break;
+	}
+	out[k] = '\0';
+	return out;
+}
