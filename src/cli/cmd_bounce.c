@@ -33,24 +33,17 @@ const char cmd_bounce_usage[] =
 	"  --sent-log FILE        Message-IDs you sent (a log or a list): a bounce\n"
 	"                         about any other Message-ID is backscatter\n";
 
+/* "--name VALUE" through the shared parser; NULL when argv[*i] is another
+ * argument (with *ERR set when the value is missing). */
 static const char *opt_value(const cli_opts *o, int argc, char **argv, int *i,
                              const char *name, int *err)
 {
-	const char *a = argv[*i];
-	size_t n = strlen(name);
+	const char *v = NULL;
+	int c = cli_option_value(o, argc, argv, i, name, &v);
 
-	if (strncmp(a, name, n) != 0)
-		return NULL;
-	if (a[n] == '=')
-		return a + n + 1;
-	if (a[n] != '\0')
-		return NULL;
-	if (*i + 1 >= argc) {
-		cli_error(o, "option %s needs a value", name);
+	if (c < 0)
 		*err = 1;
-		return NULL;
-	}
-	return argv[++*i];
+	return c > 0 ? v : NULL;
 }
 
 /* Split a comma list into LIST (pointers into a strdup'd copy). */
@@ -85,6 +78,7 @@ int cmd_bounce(cli_opts *o, int argc, char **argv)
 	const char *ips[BOUNCE_MAX_OURS], *doms[BOUNCE_MAX_OURS];
 	char *keep[2 * BOUNCE_MAX_OURS];
 	size_t nips = 0, ndoms = 0, nkeep = 0, npaths = 0, bad = 0, i;
+	const char *first_path = NULL;
 	md_bounce_rules *rules = NULL;
 	md_sent_log *sent = NULL;
 	md_source *src = NULL;
@@ -146,7 +140,8 @@ int cmd_bounce(cli_opts *o, int argc, char **argv)
 			code = EXIT_INCOMPLETE;
 			goto out;
 		}
-		npaths++;
+		if (npaths++ == 0)
+			first_path = argv[k];
 	}
 	if (npaths == 0) {
 		cli_error(o, "missing FILE (usage: maildiag bounce FILE...|-)");
@@ -177,7 +172,7 @@ int cmd_bounce(cli_opts *o, int argc, char **argv)
 	bo.our_domains = doms;
 	bo.n_our_domains = ndoms;
 	bo.sent_log = sent;
-	rep = md_report_new("bounce", npaths == 1 ? argv[argc - 1] : "inputs");
+	rep = md_report_new("bounce", npaths == 1 ? first_path : "inputs");
 	batch = rep ? md_bounce_batch_new(rep) : NULL;
 	if (batch == NULL) {
 		cli_error(o, "out of memory");

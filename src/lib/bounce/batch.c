@@ -348,8 +348,8 @@ static const struct pillar_text pillar_texts[5] = {
 	 "%zu recipient(s) rejected because the message failed authentication (%s)",
 	 "Receivers refused the mail because SPF, DKIM or DMARC did not pass or align. This is not a "
 	 "problem with the addresses: every receiver that enforces authentication will refuse it.",
-	 "Check the sending domain with 'maildiag check DOMAIN' (or spf/dkim/dmarc): publish SPF for "
-	 "every sending IP, sign with DKIM aligned to the From domain, and keep DMARC alignment.",
+	 "Check the sending domain with 'maildiag spf', 'maildiag dkim' and 'maildiag dmarc' (or "
+	 "'maildiag auth' on a copy of the message): publish SPF for every sending IP, sign with DKIM aligned to the From domain, and keep DMARC alignment.",
 	 "RFC 7489 section 6.6"},
 	{"bounce.reputation", MD_PILLAR_REPUTATION, MD_SEV_ERROR,
 	 "%zu recipient(s) refused because of the sender's reputation (%s)",
