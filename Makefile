@@ -40,6 +40,7 @@ check: deps $(CHECK_BUILD)/build.ninja $(FUZZ_BUILD)/build.ninja
 	meson test -C $(CHECK_BUILD) --print-errorlogs $(MESON_TEST_ARGS)
 	ninja -C $(FUZZ_BUILD)
 	@scripts/fuzz-smoke $(FUZZ_BUILD) $(FUZZ_SECONDS)
+	@scripts/check-summary $(CHECK_BUILD) $(FUZZ_BUILD)
 
 test: $(CHECK_BUILD)/build.ninja
 	ninja -C $(CHECK_BUILD)
