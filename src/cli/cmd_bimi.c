@@ -43,18 +43,11 @@ int cmd_bimi(cli_opts *o, int argc, char **argv)
 			bo.selector = v;
 			continue;
 		}
-		if ((c = cli_option_value(o, argc, argv, &i, "--connect-to", &v)) != 0) {
-			if (c < 0)
-				return EXIT_USAGE;
-			bo.fetch.connect_to = v;
+		c = infra_fetch_option(o, argc, argv, &i, &bo.fetch);
+		if (c < 0)
+			return EXIT_USAGE;
+		if (c > 0)
 			continue;
-		}
-		if ((c = cli_option_value(o, argc, argv, &i, "--https-ca-file", &v)) != 0) {
-			if (c < 0)
-				return EXIT_USAGE;
-			bo.fetch.ca_file = v;
-			continue;
-		}
 		c = cli_common_option(o, argc, argv, &i);
 		if (c < 0)
 			return EXIT_USAGE;
@@ -62,11 +55,8 @@ int cmd_bimi(cli_opts *o, int argc, char **argv)
 			continue;
 		if (cli_unknown_option(o, argv[i]))
 			return EXIT_USAGE;
-		if (domain != NULL) {
-			cli_error(o, "%s: unexpected argument (usage: maildiag bimi DOMAIN)", argv[i]);
+		if (cli_positional(o, argv[i], &domain, "maildiag bimi DOMAIN") < 0)
 			return EXIT_USAGE;
-		}
-		domain = argv[i];
 	}
 	if (domain == NULL) {
 		cli_error(o, "missing DOMAIN (usage: maildiag bimi DOMAIN)");

@@ -49,11 +49,8 @@ int cmd_dane(cli_opts *o, int argc, char **argv)
 			continue;
 		if (cli_unknown_option(o, argv[i]))
 			return EXIT_USAGE;
-		if (domain != NULL) {
-			cli_error(o, "%s: unexpected argument (usage: maildiag dane DOMAIN)", argv[i]);
+		if (cli_positional(o, argv[i], &domain, "maildiag dane DOMAIN") < 0)
 			return EXIT_USAGE;
-		}
-		domain = argv[i];
 	}
 	if (domain == NULL) {
 		cli_error(o, "missing DOMAIN (usage: maildiag dane DOMAIN)");

@@ -46,7 +46,7 @@ static md_status run_tlsrpt(md_resolver *res, const char *domain, void *ctx, md_
 int cmd_mtasts(cli_opts *o, int argc, char **argv)
 {
 	md_mtasts_opts mo;
-	const char *domain = NULL, *v;
+	const char *domain = NULL;
 	int i, c;
 
 	memset(&mo, 0, sizeof(mo));
@@ -59,18 +59,11 @@ int cmd_mtasts(cli_opts *o, int argc, char **argv)
 			mo.no_tlsrpt = true;
 			continue;
 		}
-		if ((c = cli_option_value(o, argc, argv, &i, "--connect-to", &v)) != 0) {
-			if (c < 0)
-				return EXIT_USAGE;
-			mo.fetch.connect_to = v;
+		c = infra_fetch_option(o, argc, argv, &i, &mo.fetch);
+		if (c < 0)
+			return EXIT_USAGE;
+		if (c > 0)
 			continue;
-		}
-		if ((c = cli_option_value(o, argc, argv, &i, "--https-ca-file", &v)) != 0) {
-			if (c < 0)
-				return EXIT_USAGE;
-			mo.fetch.ca_file = v;
-			continue;
-		}
 		c = infra_probe_option(o, argc, argv, &i, &mo.smtp);
 		if (c < 0)
 			return EXIT_USAGE;
@@ -83,11 +76,8 @@ int cmd_mtasts(cli_opts *o, int argc, char **argv)
 			continue;
 		if (cli_unknown_option(o, argv[i]))
 			return EXIT_USAGE;
-		if (domain != NULL) {
-			cli_error(o, "%s: unexpected argument (usage: maildiag mta-sts DOMAIN)", argv[i]);
+		if (cli_positional(o, argv[i], &domain, "maildiag mta-sts DOMAIN") < 0)
 			return EXIT_USAGE;
-		}
-		domain = argv[i];
 	}
 	if (domain == NULL) {
 		cli_error(o, "missing DOMAIN (usage: maildiag mta-sts DOMAIN)");
@@ -115,11 +105,8 @@ int cmd_tlsrpt(cli_opts *o, int argc, char **argv)
 			continue;
 		if (cli_unknown_option(o, argv[i]))
 			return EXIT_USAGE;
-		if (domain != NULL) {
-			cli_error(o, "%s: unexpected argument (usage: maildiag tlsrpt DOMAIN)", argv[i]);
+		if (cli_positional(o, argv[i], &domain, "maildiag tlsrpt DOMAIN") < 0)
 			return EXIT_USAGE;
-		}
-		domain = argv[i];
 	}
 	if (domain == NULL) {
 		cli_error(o, "missing DOMAIN (usage: maildiag tlsrpt DOMAIN)");

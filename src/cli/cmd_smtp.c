@@ -58,11 +58,8 @@ int cmd_smtp(cli_opts *o, int argc, char **argv)
 			continue;
 		if (cli_unknown_option(o, argv[i]))
 			return EXIT_USAGE;
-		if (target != NULL) {
-			cli_error(o, "%s: unexpected argument (usage: maildiag smtp HOST)", argv[i]);
+		if (cli_positional(o, argv[i], &target, "maildiag smtp HOST") < 0)
 			return EXIT_USAGE;
-		}
-		target = argv[i];
 	}
 	if (target == NULL) {
 		cli_error(o, "missing HOST (usage: maildiag smtp HOST [--port N] | --mx DOMAIN)");

@@ -73,11 +73,8 @@ int cmd_spf(cli_opts *o, int argc, char **argv)
 		}
 		if (cli_unknown_option(o, argv[i]))
 			return EXIT_USAGE;
-		if (domain != NULL) {
-			cli_error(o, "%s: unexpected argument (usage: maildiag spf DOMAIN [--ip IP])", argv[i]);
+		if (cli_positional(o, argv[i], &domain, "maildiag spf DOMAIN [--ip IP]") < 0)
 			return EXIT_USAGE;
-		}
-		domain = argv[i];
 	}
 	if (domain == NULL) {
 		cli_error(o, "missing DOMAIN (usage: maildiag spf DOMAIN [--ip IP] [--sender ADDR] [--helo NAME])");

@@ -130,3 +130,12 @@ int infra_probe_option(const cli_opts *o, int argc, char **argv, int *i, md_smtp
 	}
 	return 0;
 }
+
+int infra_fetch_option(const cli_opts *o, int argc, char **argv, int *i, md_fetch_opts *fo)
+{
+	int c;
+
+	if ((c = cli_option_value(o, argc, argv, i, "--connect-to", &fo->connect_to)) != 0)
+		return c;
+	return cli_option_value(o, argc, argv, i, "--https-ca-file", &fo->ca_file);
+}

@@ -22,4 +22,11 @@ int infra_seconds(const cli_opts *o, const char *opt, const char *v, double *out
 int infra_probe_option(const cli_opts *o, int argc, char **argv, int *i, md_smtp_opts *so);
 extern const char infra_probe_help[];
 
+/*
+ * The HTTPS fetch options of mta-sts and bimi (--connect-to HOST:PORT:TO:PORT
+ * as curl has it, --https-ca-file FILE) into FO. Returns 1 consumed, 0 not
+ * a fetch option, -1 usage error (reported).
+ */
+int infra_fetch_option(const cli_opts *o, int argc, char **argv, int *i, md_fetch_opts *fo);
+
 #endif
