@@ -321,7 +321,7 @@ static md_status complete(md_bounce *b, const md_bounce_rules *rules, bounce_rec
 		char ps[16];
 
 		snprintf(ps, sizeof(ps), "%s", ri->pseudo);
-		if (r->temporary)
+		if (r->temporary || rec->tempwording)
 			ps[0] = '4';
 		r->status = bounce_strn(b, ps, strlen(ps));
 	}

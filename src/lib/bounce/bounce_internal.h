@@ -22,6 +22,7 @@
 typedef struct bounce_rec {
 	md_bounce_record r;
 	const char *hint; /* a reason the format reader is sure of, or NULL */
+	bool tempwording; /* the diagnostic matches the phrase set "tempfail" */
 } bounce_rec;
 
 struct md_bounce {

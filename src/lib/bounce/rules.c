@@ -842,6 +842,14 @@ md_status rules_classify(const md_bounce_rules *r, md_bounce *b, bounce_rec *rec
 			return MD_ENOMEM;
 	}
 	memset(e.setcache, -1, r->nsets);
+	/* the MTA's own wording says the failure is temporary: the pseudo
+	 * status is then 4.0.9xx (Sisimai's soft-bounce pseudo codes) */
+	rec->tempwording = false;
+	for (i = 0; i < r->nsets; i++)
+		if (strcmp(r->sets[i].name, "tempfail") == 0) {
+			rec->tempwording = set_match(&e, i);
+			break;
+		}
 	for (i = 0; i < r->nrules; i++) {
 		const struct rule *ru = &r->rules[i];
 
