@@ -74,6 +74,11 @@ bool text_find_replycode(const char *p, size_t n, char *out)
 			continue;
 		if (p[i + 1] < '0' || p[i + 1] > '5' || !md_isdigit(p[i + 2]))
 			continue;
+		/* "MAIL FROM:<a@b> SIZE=222": the RFC 1870 SIZE parameter echoed
+		 * in the error text is a message size, not a reply code */
+		if (i >= 5 && p[i - 1] == '=' && md_tolower(p[i - 5]) == 's' &&
+		    md_tolower(p[i - 4]) == 'i' && md_tolower(p[i - 3]) == 'z' && md_tolower(p[i - 2]) == 'e')
+			continue;
 		if (i + 3 < n && !(p[i + 3] == ' ' || p[i + 3] == '-' || p[i + 3] == '\r' ||
 		                   p[i + 3] == '\n' || p[i + 3] == '\t' || p[i + 3] == ')' ||
 		                   p[i + 3] == ',' || p[i + 3] == ':' || p[i + 3] == ']'))
