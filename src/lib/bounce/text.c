@@ -31,6 +31,10 @@ bool text_find_status(const char *p, size_t n, char *out, size_t outlen)
 			continue;
 		if (i > 0 && (md_isdigit(p[i - 1]) || p[i - 1] == '.' || md_isalpha(p[i - 1])))
 			continue;
+		/* a version in a product token ("mxl_mta-5.5.0-3" in a Received
+		 * header), not a status; "550-5.1.1" (a reply line) still counts */
+		if (i > 1 && p[i - 1] == '-' && (md_isalpha(p[i - 2]) || p[i - 2] == '_'))
+			continue;
 		if (p[i + 1] != '.')
 			continue;
 		j = i + 2;
