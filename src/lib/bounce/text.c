@@ -91,6 +91,23 @@ bool text_find_replycode(const char *p, size_t n, char *out)
 		 * skip numbers followed by a unit ("552 bytes" never starts a reply) */
 		memcpy(out, p + i, 3);
 		out[3] = '\0';
+		/* a sendmail transcript line "554 <a@b>... 550 Host unknown": the
+		 * first code is sendmail's own reply, the one after "... " is the
+		 * remote server's (or the resolver's) answer */
+		{
+			size_t k;
+
+			for (k = i + 3; k + 8 <= n && p[k] != '\n' && p[k] != '\r'; k++) {
+				if (memcmp(p + k, "... ", 4) != 0)
+					continue;
+				if ((p[k + 4] == '4' || p[k + 4] == '5') && md_isdigit(p[k + 5]) &&
+				    md_isdigit(p[k + 6]) && p[k + 7] == ' ') {
+					memcpy(out, p + k + 4, 3);
+					out[3] = '\0';
+				}
+				break;
+			}
+		}
 		return true;
 	}
 	return false;
