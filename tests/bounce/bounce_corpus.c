@@ -11,9 +11,10 @@
  * "N passed, N failed" (messages whose every field matches, over the three
  * styles).
  *
- * The issue's target for status is 98%; the remaining misses are mostly
- * Sisimai's internal 5.0.9xx codes chosen by its per-MTA modules, which we
- * do not imitate. STATUS_FLOOR guards against regressions until then.
+ * The issue's target for status is 98% (96.7% reached); the remaining
+ * misses are mostly where Sisimai's per-MTA modules pick a pseudo code or
+ * ignore the DSN part's Status (OpenSMTPD), and reason misses that carry
+ * the status with them. STATUS_FLOOR guards against regressions.
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -22,7 +23,7 @@
 #include <maildiag/maildiag.h>
 
 #define MAX_ROWS 4096
-#define STATUS_FLOOR 94
+#define STATUS_FLOOR 96
 
 struct row {
 	char file[256];

@@ -317,11 +317,11 @@ static md_status complete(md_bounce *b, const md_bounce_rules *rules, bounce_rec
 	ri = rules_reason(rules, r->reason);
 	if (ri == NULL)
 		ri = rules_reason(rules, "undefined");
-	if (r->status[0] == '\0' && ri != NULL && ri->pseudo[0] != '\0') {
+	if (r->status[0] == '\0' && (rec->pseudo != NULL || (ri != NULL && ri->pseudo[0] != '\0'))) {
 		char ps[16];
 
-		snprintf(ps, sizeof(ps), "%s", ri->pseudo);
-		if (r->temporary)
+		snprintf(ps, sizeof(ps), "%s", rec->pseudo != NULL ? rec->pseudo : ri->pseudo);
+		if (r->temporary || rec->tempwording)
 			ps[0] = '4';
 		r->status = bounce_strn(b, ps, strlen(ps));
 	}

@@ -22,6 +22,8 @@
 typedef struct bounce_rec {
 	md_bounce_record r;
 	const char *hint; /* a reason the format reader is sure of, or NULL */
+	bool tempwording; /* the diagnostic matches the phrase set "tempfail" */
+	const char *pseudo; /* status from a "pseudo" rule line, or NULL */
 } bounce_rec;
 
 struct md_bounce {

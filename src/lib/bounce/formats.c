@@ -320,6 +320,58 @@ static md_status add_text_record(md_bounce *b, const char *addr, size_t al, cons
 /* Remove the lines that name SENDER (the notice's recipient, i.e. the
  * original sender: "A message sent by <a@b> could not be delivered").
  * When every line names it, keep them all. */
+/* A sendmail transcript ("----- Transcript of session follows -----"):
+ *     While talking to mx.example.edu:
+ *     >>> MAIL From:<a@example.jp>
+ *     <<< 550 Insecure Mail Relay
+ *     554 <b@example.edu>... Remote protocol error
+ *     421 example.org (smtp)... Deferred: Connection timed out
+ * The server's reply ("<<<") above the line naming the recipient is its
+ * error, and the next "NNN host... " line is another entry. Widens [*DS,
+ * *DE) (the recipient's line onwards) up over the dialogue and cuts it at
+ * the next entry. Lines end in LF, CRLF or CR. */
+static void sendmail_transcript(const char *t, size_t *ds, size_t *de)
+{
+	size_t ps = *ds, o, le;
+	bool reply = false;
+
+	for (;;) {
+		size_t q = ps, ls;
+
+		if (q == 0)
+			break;
+		q--;
+		if (t[q] == '\n' && q > 0 && t[q - 1] == '\r')
+			q--;
+		ls = q;
+		while (ls > 0 && t[ls - 1] != '\n' && t[ls - 1] != '\r')
+			ls--;
+		if (q - ls >= 4 && memcmp(t + ls, "<<< ", 4) == 0)
+			reply = true;
+		else if (!(q - ls >= 4 && memcmp(t + ls, ">>> ", 4) == 0))
+			break;
+		ps = ls;
+	}
+	if (!reply)
+		return;
+	*ds = ps;
+	/* cut at the next transcript entry after the recipient's line */
+	for (o = *ds; o < *de && t[o] != '\n' && t[o] != '\r'; o++)
+		;
+	while (o < *de) {
+		while (o < *de && (t[o] == '\n' || t[o] == '\r'))
+			o++;
+		for (le = o; le < *de && t[le] != '\n' && t[le] != '\r'; le++)
+			;
+		if (le - o >= 4 && md_isdigit(t[o]) && md_isdigit(t[o + 1]) && md_isdigit(t[o + 2]) &&
+		    t[o + 3] == ' ' && memmem(t + o, le - o, "... ", 4) != NULL) {
+			*de = o;
+			return;
+		}
+		o = le;
+	}
+}
+
 static size_t drop_sender(md_bounce *b, const char *t, struct rline *lines, size_t n,
                           const char *sender)
 {
@@ -557,6 +609,8 @@ md_status read_text(md_bounce *b, const md_message *m, bool *found)
 			ds = i > 0 ? lines[i - 1].off + lines[i - 1].len : 0;
 			de = lines[i].off;
 		}
+		if (!pass1 && ds == lines[i].off)
+			sendmail_transcript(t, &ds, &de);
 		if (!seen_recipient(b, t + lines[i].as, lines[i].al, first)) {
 			st = add_text_record(b, t + lines[i].as, lines[i].al, t + ds, de > ds ? de - ds : 0);
 			if (st != MD_OK)

@@ -91,7 +91,8 @@ static const char *lower_word(md_bounce *b, const char *v)
 }
 
 /* The text of the notice's paragraph about ADDR: from the line naming it
- * to the next blank line (at most a few lines). */
+ * to the next blank line (at most a few lines). Lines end in LF, CRLF or
+ * CR (RFC 5322 says CRLF; files on disk use any of the three). */
 static bool paragraph_about(const char *t, size_t tn, size_t from, const char *addr, size_t *ps,
                             size_t *pl)
 {
@@ -108,13 +109,14 @@ static bool paragraph_about(const char *t, size_t tn, size_t from, const char *a
 		if (j < al)
 			continue;
 		s = i;
-		while (s > 0 && t[s - 1] != '\n')
+		while (s > 0 && t[s - 1] != '\n' && t[s - 1] != '\r')
 			s--;
 		e = i;
 		while (e < tn && lines < 12) {
 			size_t ls = e, as, alen;
 
-			while (e < tn && t[e] != '\n')
+			/* lines end in LF, CRLF or a lone CR */
+			while (e < tn && t[e] != '\n' && t[e] != '\r')
 				e++;
 			/* a later line about another address ends the paragraph */
 			if (lines > 0 && text_find_address(t + ls, e - ls, &as, &alen) &&
@@ -122,8 +124,11 @@ static bool paragraph_about(const char *t, size_t tn, size_t from, const char *a
 				e = ls;
 				break;
 			}
-			if (e < tn)
+			if (e < tn) {
+				if (t[e] == '\r' && e + 1 < tn && t[e + 1] == '\n')
+					e++;
 				e++;
+			}
 			lines++;
 			/* stop after a blank line that follows some text */
 			if (md_str_trim((md_str){t + ls, e - ls}).n == 0 && lines > 1)

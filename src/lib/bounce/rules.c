@@ -19,7 +19,11 @@
  * separated by '|', '-' stands for the empty value, '*' in a value
  * matches any run of characters. Keys:
  *     status statusname code text phrases command dtype action provider
- *     hint temporary hasdiag rhost
+ *     hint temporary hasdiag rhost format reason
+ * A "pseudo CODE COND..." line gives the status of a notice that carries
+ * none when its conditions hold (checked after the reason is decided;
+ * the first that holds wins; class 4 when the notice is temporary);
+ * otherwise the reason's PSEUDO column applies.
  * Limits: MD_RULES_MAX_LINE bytes per line, MD_RULES_MAX_CONDS conditions
  * per rule.
  */
@@ -38,7 +42,7 @@
 
 enum cond_key {
 	K_STATUS, K_STATUSNAME, K_CODE, K_TEXT, K_PHRASES, K_COMMAND, K_DTYPE,
-	K_ACTION, K_PROVIDER, K_HINT, K_TEMPORARY, K_HASDIAG, K_RHOST
+	K_ACTION, K_PROVIDER, K_HINT, K_TEMPORARY, K_HASDIAG, K_RHOST, K_FORMAT, K_REASON
 };
 
 static const struct {
@@ -49,7 +53,7 @@ static const struct {
 	{"text", K_TEXT},         {"phrases", K_PHRASES},       {"command", K_COMMAND},
 	{"dtype", K_DTYPE},       {"action", K_ACTION},         {"provider", K_PROVIDER},
 	{"hint", K_HINT},         {"temporary", K_TEMPORARY},   {"hasdiag", K_HASDIAG},
-	{"rhost", K_RHOST},
+	{"rhost", K_RHOST},       {"format", K_FORMAT},         {"reason", K_REASON},
 };
 
 struct cond {
@@ -111,6 +115,8 @@ struct md_bounce_rules {
 	char *name;
 	struct rule *rules;
 	size_t nrules, caprules;
+	struct rule *pseudos; /* "pseudo" lines: reason holds the status code */
+	size_t npseudos, cappseudos;
 	struct phrase_set *sets;
 	size_t nsets, capsets;
 	struct status_row *status;
@@ -478,6 +484,41 @@ static md_status load_line(md_bounce_rules *r, char *line, struct cond *group, s
 		s->n++;
 		return MD_OK;
 	}
+	if (strcmp(f[0], "pseudo") == 0) {
+		struct cond conds[MD_RULES_MAX_CONDS];
+		size_t nc = 0;
+		struct rule *ru;
+
+		if (nf < 2 || strlen(f[1]) != 7 || (f[1][0] != '4' && f[1][0] != '5') || f[1][1] != '.' ||
+		    f[1][3] != '.') {
+			snprintf(why, wl, "pseudo needs a status code like 5.0.901");
+			return MD_EPARSE;
+		}
+		for (i = 2; i < nf; i++) {
+			if (f[i][0] == '\0')
+				continue;
+			if (nc >= MD_RULES_MAX_CONDS) {
+				snprintf(why, wl, "more than %d conditions", MD_RULES_MAX_CONDS);
+				return MD_EPARSE;
+			}
+			st = parse_cond(r, f[i], &conds[nc], why, wl);
+			if (st != MD_OK)
+				return st;
+			nc++;
+		}
+		r->pseudos = grow(r->a, r->pseudos, r->npseudos, &r->cappseudos, sizeof(*r->pseudos));
+		if (r->pseudos == NULL)
+			return MD_ENOMEM;
+		ru = &r->pseudos[r->npseudos];
+		ru->reason = md_arena_strdup(r->a, f[1]);
+		ru->conds = md_arena_memdup(r->a, conds, nc * sizeof(*conds));
+		ru->nconds = nc;
+		ru->line = lineno;
+		if (ru->reason == NULL || (nc > 0 && ru->conds == NULL))
+			return MD_ENOMEM;
+		r->npseudos++;
+		return MD_OK;
+	}
 	if (strcmp(f[0], "group") == 0 || strcmp(f[0], "rule") == 0) {
 		bool is_rule = f[0][0] == 'r';
 		struct cond conds[MD_RULES_MAX_CONDS];
@@ -803,8 +844,31 @@ static bool cond_holds(struct eval *e, const struct cond *c)
 	case K_RHOST:
 		v = alt_full(c, r->rhost);
 		break;
+	case K_FORMAT:
+		v = alt_full(c, r->format);
+		break;
+	case K_REASON:
+		v = alt_full(c, r->reason);
+		break;
 	}
 	return c->neg ? !v : v;
+}
+
+/* The status a "pseudo" line gives the decided reason, or NULL. */
+static const char *pick_pseudo(struct eval *e)
+{
+	size_t i, j;
+
+	for (i = 0; i < e->r->npseudos; i++) {
+		const struct rule *ru = &e->r->pseudos[i];
+
+		for (j = 0; j < ru->nconds; j++)
+			if (!cond_holds(e, &ru->conds[j]))
+				break;
+		if (j == ru->nconds)
+			return ru->reason;
+	}
+	return NULL;
 }
 
 md_status rules_classify(const md_bounce_rules *r, md_bounce *b, bounce_rec *rec)
@@ -842,6 +906,14 @@ md_status rules_classify(const md_bounce_rules *r, md_bounce *b, bounce_rec *rec
 			return MD_ENOMEM;
 	}
 	memset(e.setcache, -1, r->nsets);
+	/* the MTA's own wording says the failure is temporary: the pseudo
+	 * status is then 4.0.9xx (Sisimai's soft-bounce pseudo codes) */
+	rec->tempwording = false;
+	for (i = 0; i < r->nsets; i++)
+		if (strcmp(r->sets[i].name, "tempfail") == 0) {
+			rec->tempwording = set_match(&e, i);
+			break;
+		}
 	for (i = 0; i < r->nrules; i++) {
 		const struct rule *ru = &r->rules[i];
 
@@ -874,9 +946,11 @@ md_status rules_classify(const md_bounce_rules *r, md_bounce *b, bounce_rec *rec
 		}
 		rec->r.matched = bounce_strn(b, m.p ? m.p : "", m.n);
 		md_buf_free(&m);
+		rec->pseudo = pick_pseudo(&e);
 		return rec->r.matched ? MD_OK : MD_ENOMEM;
 	}
 	rec->r.reason = "undefined";
 	rec->r.matched = "";
+	rec->pseudo = pick_pseudo(&e);
 	return MD_OK;
 }

@@ -31,6 +31,10 @@ bool text_find_status(const char *p, size_t n, char *out, size_t outlen)
 			continue;
 		if (i > 0 && (md_isdigit(p[i - 1]) || p[i - 1] == '.' || md_isalpha(p[i - 1])))
 			continue;
+		/* a version in a product token ("mxl_mta-5.5.0-3" in a Received
+		 * header), not a status; "550-5.1.1" (a reply line) still counts */
+		if (i > 1 && p[i - 1] == '-' && (md_isalpha(p[i - 2]) || p[i - 2] == '_'))
+			continue;
 		if (p[i + 1] != '.')
 			continue;
 		j = i + 2;
@@ -74,6 +78,11 @@ bool text_find_replycode(const char *p, size_t n, char *out)
 			continue;
 		if (p[i + 1] < '0' || p[i + 1] > '5' || !md_isdigit(p[i + 2]))
 			continue;
+		/* "MAIL FROM:<a@b> SIZE=222": the RFC 1870 SIZE parameter echoed
+		 * in the error text is a message size, not a reply code */
+		if (i >= 5 && p[i - 1] == '=' && md_tolower(p[i - 5]) == 's' &&
+		    md_tolower(p[i - 4]) == 'i' && md_tolower(p[i - 3]) == 'z' && md_tolower(p[i - 2]) == 'e')
+			continue;
 		if (i + 3 < n && !(p[i + 3] == ' ' || p[i + 3] == '-' || p[i + 3] == '\r' ||
 		                   p[i + 3] == '\n' || p[i + 3] == '\t' || p[i + 3] == ')' ||
 		                   p[i + 3] == ',' || p[i + 3] == ':' || p[i + 3] == ']'))
@@ -82,6 +91,23 @@ bool text_find_replycode(const char *p, size_t n, char *out)
 		 * skip numbers followed by a unit ("552 bytes" never starts a reply) */
 		memcpy(out, p + i, 3);
 		out[3] = '\0';
+		/* a sendmail transcript line "554 <a@b>... 550 Host unknown": the
+		 * first code is sendmail's own reply, the one after "... " is the
+		 * remote server's (or the resolver's) answer */
+		{
+			size_t k;
+
+			for (k = i + 3; k + 8 <= n && p[k] != '\n' && p[k] != '\r'; k++) {
+				if (memcmp(p + k, "... ", 4) != 0)
+					continue;
+				if ((p[k + 4] == '4' || p[k + 4] == '5') && md_isdigit(p[k + 5]) &&
+				    md_isdigit(p[k + 6]) && p[k + 7] == ' ') {
+					memcpy(out, p + k + 4, 3);
+					out[3] = '\0';
+				}
+				break;
+			}
+		}
 		return true;
 	}
 	return false;
