@@ -61,7 +61,7 @@ typedef struct decision {
 	long node;
 } decision;
 
-enum { MECH_NOMATCH = 0, MECH_MATCH = 1, MECH_ERROR = 2 };
+enum { MECH_NOMATCH = 0, MECH_MATCH = 1, MECH_ERROR = 2, MECH_HAS_DATA = 3 };
 
 const char *md_spf_result_name(md_spf_result r)
 {
@@ -502,27 +502,41 @@ static bool on_stack(spf_eval *ev, const char *name)
 	return false;
 }
 
-/* a, mx: does any address of NAME (or of NAME's MX hosts) match? */
-static int mech_a(spf_eval *ev, const spf_term *t, const char *name, int depth, const char **note)
+/*
+ * What the first lookup of a, mx and exists decides on its own (RFC 7208
+ * sections 4.6.4, 5): an invalid name matches nothing; a DNS error is
+ * temperror; a void lookup matches nothing and counts toward the limit of
+ * two. MECH_HAS_DATA: R has records and the mechanism goes on.
+ */
+static int first_lookup(spf_eval *ev, const md_dns_result *r, const char *what,
+                        const char *name, int depth, const char **note)
 {
-	uint16_t type = ev->ip.family == 4 ? MD_DNS_A : MD_DNS_AAAA;
-	const md_dns_result *r = ask(ev, name, type, depth);
-	size_t i;
-
 	switch (classify(r)) {
 	case Q_BADNAME:
 		*note = "not a valid domain name: no match";
 		return MECH_NOMATCH;
 	case Q_FAIL:
 		stop(ev, MD_SPF_TEMPERROR, false, depth, "DNS %s looking up %s %s",
-		     md_dns_outcome_name(r->outcome), type == MD_DNS_A ? "A" : "AAAA", name);
+		     md_dns_outcome_name(r->outcome), what, name);
 		return MECH_ERROR;
 	case Q_VOID:
 		*note = "void lookup: no match";
 		return count_void(ev, depth, name) ? MECH_NOMATCH : MECH_ERROR;
 	default:
-		break;
+		return MECH_HAS_DATA;
 	}
+}
+
+/* a, mx: does any address of NAME (or of NAME's MX hosts) match? */
+static int mech_a(spf_eval *ev, const spf_term *t, const char *name, int depth, const char **note)
+{
+	uint16_t type = ev->ip.family == 4 ? MD_DNS_A : MD_DNS_AAAA;
+	const md_dns_result *r = ask(ev, name, type, depth);
+	int first = first_lookup(ev, r, type == MD_DNS_A ? "A" : "AAAA", name, depth, note);
+	size_t i;
+
+	if (first != MECH_HAS_DATA)
+		return first;
 	for (i = 0; i < r->nrr; i++)
 		if (addr_match(&ev->ip, &r->rr[i], t->cidr4, t->cidr6))
 			return MECH_MATCH;
@@ -536,22 +550,10 @@ static int mech_mx(spf_eval *ev, const spf_term *t, const char *name, int depth,
 	const char *hosts[SPF_MAX_MX_NAMES] = {NULL};
 	const md_dns_rr *order[SPF_MAX_MX_NAMES];
 	size_t i, j, n = 0;
-	int verdict = MECH_NOMATCH;
+	int verdict = MECH_NOMATCH, first = first_lookup(ev, r, "MX", name, depth, note);
 
-	switch (classify(r)) {
-	case Q_BADNAME:
-		*note = "not a valid domain name: no match";
-		return MECH_NOMATCH;
-	case Q_FAIL:
-		stop(ev, MD_SPF_TEMPERROR, false, depth, "DNS %s looking up MX %s",
-		     md_dns_outcome_name(r->outcome), name);
-		return MECH_ERROR;
-	case Q_VOID:
-		*note = "void lookup: no match";
-		return count_void(ev, depth, name) ? MECH_NOMATCH : MECH_ERROR;
-	default:
-		break;
-	}
+	if (first != MECH_HAS_DATA)
+		return first;
 	for (i = 0; i < r->nrr; i++) {
 		if (r->rr[i].type != MD_DNS_MX)
 			continue;
@@ -664,21 +666,9 @@ static int mech_ptr(spf_eval *ev, const char *name, int depth, const char **note
 static int mech_exists(spf_eval *ev, const char *name, int depth, const char **note)
 {
 	const md_dns_result *r = ask(ev, name, MD_DNS_A, depth);
+	int first = first_lookup(ev, r, "A", name, depth, note);
 
-	switch (classify(r)) {
-	case Q_BADNAME:
-		*note = "not a valid domain name: no match";
-		return MECH_NOMATCH;
-	case Q_FAIL:
-		stop(ev, MD_SPF_TEMPERROR, false, depth, "DNS %s looking up A %s",
-		     md_dns_outcome_name(r->outcome), name);
-		return MECH_ERROR;
-	case Q_VOID:
-		*note = "void lookup: no match";
-		return count_void(ev, depth, name) ? MECH_NOMATCH : MECH_ERROR;
-	default:
-		return MECH_MATCH;
-	}
+	return first == MECH_HAS_DATA ? MECH_MATCH : first;
 }
 
 static int mech_include(spf_eval *ev, const char *name, int depth, const char **note)
