@@ -6,15 +6,10 @@
  * memory. The messages in not-bounces/ must be recognised as such.
  *
  * Usage: bounce_corpus [-v] CORPUS_DIR
- * Exit 0 when reason >= 95%, hardbounce >= 98% and status >= STATUS_FLOOR
- * in every line-end style and every not-bounce is recognised. Last line:
+ * Exit 0 when reason >= 95%, status and hardbounce >= 98% in every
+ * line-end style and every not-bounce is recognised (the issue's targets). Last line:
  * "N passed, N failed" (messages whose every field matches, over the three
  * styles).
- *
- * The issue's target for status is 98% (96.7% reached); the remaining
- * misses are mostly where Sisimai's per-MTA modules pick a pseudo code or
- * ignore the DSN part's Status (OpenSMTPD), and reason misses that carry
- * the status with them. STATUS_FLOOR guards against regressions.
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -23,7 +18,6 @@
 #include <maildiag/maildiag.h>
 
 #define MAX_ROWS 4096
-#define STATUS_FLOOR 96
 
 struct row {
 	char file[256];
@@ -85,6 +79,18 @@ static char *convert(const char *p, size_t n, const char *eol, size_t *outlen)
 	return o;
 }
 
+/* Truncates silently: key fields longer than the row's buffers are not
+ * valid answers anyway and would simply never match. */
+static void copy_field(char *dst, size_t size, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (n >= size)
+		n = size - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
 static int load_key(const char *dir)
 {
 	char path[1024], line[2048];
@@ -110,11 +116,11 @@ static int load_key(const char *dir)
 		}
 		if (nf < 6 || strcmp(fld[0], "file") == 0)
 			continue;
-		snprintf(rows[nrows].file, sizeof(rows[nrows].file), "%s", fld[0]);
+		copy_field(rows[nrows].file, sizeof(rows[nrows].file), fld[0]);
 		rows[nrows].rcpt = (int)strtol(fld[1], NULL, 10);
-		snprintf(rows[nrows].status, sizeof(rows[nrows].status), "%s", fld[2]);
-		snprintf(rows[nrows].replycode, sizeof(rows[nrows].replycode), "%s", fld[3]);
-		snprintf(rows[nrows].reason, sizeof(rows[nrows].reason), "%s", fld[4]);
+		copy_field(rows[nrows].status, sizeof(rows[nrows].status), fld[2]);
+		copy_field(rows[nrows].replycode, sizeof(rows[nrows].replycode), fld[3]);
+		copy_field(rows[nrows].reason, sizeof(rows[nrows].reason), fld[4]);
 		rows[nrows].hard = fld[5][0] == '1';
 		nrows++;
 	}
@@ -285,7 +291,7 @@ int main(int argc, char **argv)
 		printf("%-4s reason %.1f%% (%d/%d)  status %.1f%%  replycode %.1f%%  hardbounce %.1f%%  not-bounces %d/%d\n",
 		       names[v], 100.0 * m_reason / nrows, m_reason, nrows, 100.0 * m_status / nrows,
 		       100.0 * m_code / nrows, 100.0 * m_hard / nrows, nb_ok, nb_total);
-		if (m_reason * 100 < nrows * 95 || m_status * 100 < nrows * STATUS_FLOOR ||
+		if (m_reason * 100 < nrows * 95 || m_status * 100 < nrows * 98 ||
 		    m_hard * 100 < nrows * 98 || nb_ok != nb_total)
 			ok = 0;
 	}

@@ -412,6 +412,11 @@ md_status md_bounce_parse(const md_message *m, const md_bounce_opts *opts, md_bo
 	if (st == MD_OK && !found)
 		st = read_json(b, m, &found);
 	if (st == MD_OK && !found) {
+		st = read_text_first(b, m, &found);
+		if (found)
+			b->kind = MD_BOUNCE_FAILURE;
+	}
+	if (st == MD_OK && !found) {
 		st = read_dsn(b, m, &found);
 		if (found)
 			b->kind = MD_BOUNCE_FAILURE;

@@ -94,6 +94,9 @@ md_status read_arf(md_bounce *b, const md_message *m, bool *found);
 md_status read_autoreply(md_bounce *b, const md_message *m, bool *found);
 /* Non-standard formats (formats.c): a table of MTA notices. */
 md_status read_text(md_bounce *b, const md_message *m, bool *found);
+/* The same, only for the formats whose text is more precise than their
+ * own delivery-status part; tried before the DSN reader. */
+md_status read_text_first(md_bounce *b, const md_message *m, bool *found);
 /* JSON notices (Amazon SES via SNS, ...). */
 md_status read_json(md_bounce *b, const md_message *m, bool *found);
 /* The returned original: addresser, Message-ID, Received IP. */
