@@ -70,11 +70,28 @@ typedef struct md_mime_limits {
 #define MD_MIME_DEFAULT_MAX_DECODED_BYTES (64u * 1024 * 1024)
 
 /* Options for md_message_parse(). Zero-initialise and set what you need. */
+/*
+ * Open charset conversions (iconv descriptors) kept across messages.
+ * Opening a conversion loads its gconv module, and closing the last one
+ * unloads it: a mailbox of Japanese bounces would load and unload the
+ * ISO-2022-JP module once per message. One md_charsets given to every
+ * md_message_parse keeps them open. Not thread-safe: use one per thread,
+ * and free it after the last message parsed with it.
+ */
+typedef struct md_iconv_cache md_charsets;
+/* NULL when out of memory. */
+MD_API md_charsets *md_charsets_new(void);
+/* Accepts NULL. */
+MD_API void md_charsets_free(md_charsets *c);
+
 typedef struct md_mime_opts {
 	md_mime_limits limits;
 	/* When true the message points into the caller's bytes instead of
 	 * copying them: they must then outlive the message. */
 	bool no_copy;
+	/* Conversions shared across messages (NULL: each message opens its
+	 * own); must outlive the message. */
+	md_charsets *charsets;
 } md_mime_opts;
 
 typedef struct md_message md_message;

@@ -166,6 +166,12 @@ int cmd_bounce(cli_opts *o, int argc, char **argv)
 			goto out;
 		}
 	}
+	mo.charsets = md_charsets_new();
+	if (mo.charsets == NULL) {
+		cli_error(o, "out of memory");
+		code = EXIT_INCOMPLETE;
+		goto out;
+	}
 	bo.rules = rules;
 	bo.our_ips = ips;
 	bo.n_our_ips = nips;
@@ -217,6 +223,7 @@ out:
 	md_source_free(src);
 	md_sent_log_free(sent);
 	md_bounce_rules_free(rules);
+	md_charsets_free(mo.charsets);
 	for (i = 0; i < nkeep; i++)
 		free(keep[i]);
 	return code;

@@ -40,6 +40,10 @@ struct md_bounce {
 	const char *orig_from_domain;
 	const char *orig_to;          /* first address of the original's To */
 	bool has_original;
+	/* the non-standard format the notice's wording names (formats.c),
+	 * once decided */
+	const void *text_format;
+	bool text_format_known;
 };
 
 /* Append an empty record (all strings ""), NULL when out of memory or at

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "core/ascii.h"
+#include "core/bigram.h"
 #include "mime/mime_internal.h"
 
 #define MD_TEXT_MAX_DIAG_LINES 40
@@ -174,24 +175,12 @@ static bool icontains(const char *p, size_t n, const char *needle)
 	return false;
 }
 
-/* Does lowercase text P contain any of LIST? */
-static bool any_phrase_lower(const char *p, size_t n, const char *const *list)
-{
-	size_t i;
-
-	if (list == NULL || p == NULL)
-		return false;
-	for (i = 0; list[i] != NULL; i++)
-		if (memmem(p, n, list[i], strlen(list[i])) != NULL)
-			return true;
-	return false;
-}
-
-/* Lowercase copy of at most MAX bytes of P into the arena. */
-static char *lower_head(md_bounce *b, const char *p, size_t n, size_t max, size_t *outlen)
+/* Lowercase copy of at most MAX bytes of P into the arena; its byte
+ * pairs are added to PAIRS. */
+static char *lower_head(md_bounce *b, const char *p, size_t n, size_t max, size_t *outlen,
+                        md_bigrams *pairs)
 {
 	char *l;
-	size_t i;
 
 	if (p == NULL)
 		p = "";
@@ -200,8 +189,7 @@ static char *lower_head(md_bounce *b, const char *p, size_t n, size_t max, size_
 	l = md_arena_alloc(b->arena, n + 1);
 	if (l == NULL)
 		return NULL;
-	for (i = 0; i < n; i++)
-		l[i] = (char)md_tolower(p[i]);
+	md_bigrams_add_lower(pairs, l, p, n);
 	l[n] = '\0';
 	*outlen = n;
 	return l;
@@ -312,7 +300,6 @@ static md_status add_text_record(md_bounce *b, const char *addr, size_t al, cons
 {
 	bounce_rec *rec = bounce_add(b);
 	char buf[256];
-	const char *cmd;
 
 	if (rec == NULL)
 		return MD_ENOMEM;
@@ -324,10 +311,8 @@ static md_status add_text_record(md_bounce *b, const char *addr, size_t al, cons
 		rec->r.status = bounce_strn(b, buf, strlen(buf));
 	if (text_find_replycode(diag, dl, buf))
 		rec->r.replycode = bounce_strn(b, buf, 3);
-	if ((cmd = text_find_command(diag, dl)) != NULL)
-		rec->r.smtpcommand = cmd;
-	if (text_find_rhost(diag, dl, buf, sizeof(buf)))
-		rec->r.rhost = bounce_strn(b, buf, strlen(buf));
+	/* the command and the remote host are read from the one-line
+	 * diagnostic when the record is completed (bounce.c) */
 	rec->r.diagnostic_type = rec->r.replycode[0] || rec->r.status[0] ? "SMTP" : "";
 	return MD_OK;
 }
@@ -415,30 +400,53 @@ static void set_hint(bounce_rec *rec, const struct text_format *fmt, const char 
 		}
 }
 
+/* Does any of the lowercase texts T[0..3) hold a phrase of LIST? PAIRS
+ * holds the byte pairs of all three: most phrases fail there. */
+static bool any_phrase(const md_bigrams *pairs, const char *const t[3], const size_t tl[3],
+                       const char *const *list)
+{
+	size_t i, k;
+
+	for (i = 0; list != NULL && list[i] != NULL; i++) {
+		size_t pl = strlen(list[i]);
+
+		if (!md_bigrams_may_hold(pairs, list[i], pl))
+			continue;
+		for (k = 0; k < 3; k++)
+			if (memmem(t[k], tl[k], list[i], pl) != NULL)
+				return true;
+	}
+	return false;
+}
+
 /* The format whose phrases the notice's text, subject or sender holds
- * (*FMT NULL when none). */
+ * (*FMT NULL when none). Decided once per notice: both text readers ask. */
 static md_status detect_format(md_bounce *b, const md_fields *h, const char *t, size_t tn,
                                const struct text_format **fmt)
 {
 	const char *subj = md_fields_get(h, "subject"), *from = md_fields_get(h, "from");
-	size_t lt = 0, ls = 0, lf = 0, i;
-	char *ltext = lower_head(b, t, tn, 4096, &lt);
-	char *lsubj = lower_head(b, subj, subj ? strlen(subj) : 0, 1024, &ls);
-	char *lfrom = lower_head(b, from, from ? strlen(from) : 0, 1024, &lf);
+	const char *lt[3];
+	size_t ll[3] = {0, 0, 0}, i;
+	md_bigrams pairs;
 
-	*fmt = NULL;
-	if (ltext == NULL || lsubj == NULL || lfrom == NULL)
-		return MD_ENOMEM;
-	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
-		if (any_phrase_lower(ltext, lt, formats[i].detect) ||
-		    any_phrase_lower(lsubj, ls, formats[i].detect) ||
-		    any_phrase_lower(lfrom, lf, formats[i].detect)) {
-			*fmt = &formats[i];
-			return MD_OK;
-		}
+	if (b->text_format_known) {
+		*fmt = b->text_format;
+		return MD_OK;
 	}
-	if (md_fields_find(h, "x-failed-recipients", 0) != NULL)
+	*fmt = NULL;
+	memset(pairs.w, 0, sizeof(pairs.w));
+	lt[0] = lower_head(b, t, tn, 4096, &ll[0], &pairs);
+	lt[1] = lower_head(b, subj, subj ? strlen(subj) : 0, 1024, &ll[1], &pairs);
+	lt[2] = lower_head(b, from, from ? strlen(from) : 0, 1024, &ll[2], &pairs);
+	if (lt[0] == NULL || lt[1] == NULL || lt[2] == NULL)
+		return MD_ENOMEM;
+	for (i = 0; i < sizeof(formats) / sizeof(formats[0]) && *fmt == NULL; i++)
+		if (any_phrase(&pairs, lt, ll, formats[i].detect))
+			*fmt = &formats[i];
+	if (*fmt == NULL && md_fields_find(h, "x-failed-recipients", 0) != NULL)
 		*fmt = &formats[sizeof(formats) / sizeof(formats[0]) - 1];
+	b->text_format = *fmt;
+	b->text_format_known = true;
 	return MD_OK;
 }
 

@@ -272,8 +272,11 @@ static void fill_from_text(md_bounce *b, bounce_rec *rec, const char *t, size_t 
 	md_buf_free(&all);
 	if (para == NULL)
 		return;
-	if (rec->r.diagnostic[0] == '\0')
+	if (rec->r.diagnostic[0] == '\0') {
+		/* completing the record reads the command and host from it */
 		rec->r.diagnostic = para;
+		return;
+	}
 	if (rec->r.smtpcommand[0] == '\0' && (cmd = text_find_command(para, strlen(para))) != NULL)
 		rec->r.smtpcommand = cmd;
 	if (rec->r.rhost[0] == '\0' && text_find_rhost(para, strlen(para), buf, sizeof(buf)))

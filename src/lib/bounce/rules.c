@@ -35,6 +35,7 @@
 
 #include "core/alloc.h"
 #include "core/ascii.h"
+#include "core/bigram.h"
 
 #define MD_RULES_MAX_LINE 4096
 #define MD_RULES_MAX_CONDS 16
@@ -78,17 +79,12 @@ struct glob {
 	const char **seg;
 	size_t *len;
 	size_t n;
-	int bigram; /* hash of the first two bytes of the longest segment, -1 none */
+	/* the rarest byte pairs of the longest segment: a diagnostic that
+	 * lacks one of them cannot match, so most phrases are rejected
+	 * without a search (core/bigram.h) */
+	uint16_t keys[MD_BIGRAM_KEYS];
+	size_t nkeys;
 };
-
-/* Bigram filter: a record's diagnostic sets one bit per pair of adjacent
- * bytes; a glob whose longest segment starts with a pair not seen cannot
- * match, so most phrases are rejected without a search. */
-#define BIGRAM_BITS 4096
-static int bigram_hash(unsigned char a, unsigned char b)
-{
-	return (int)(((unsigned)a * 31u + (unsigned)b) % BIGRAM_BITS);
-}
 
 struct phrase_set {
 	char *name;
@@ -189,15 +185,17 @@ static bool compile_glob(md_arena *a, const char *pat, struct glob *g)
 		}
 		p += l + (star ? 1 : 0);
 	}
-	g->bigram = -1;
+	g->nkeys = 0;
 	{
-		size_t best = 0;
+		size_t best = 0, bi = 0;
 
 		for (i = 0; i < g->n; i++)
-			if (g->len[i] >= 2 && g->len[i] > best) {
+			if (g->len[i] > best) {
 				best = g->len[i];
-				g->bigram = bigram_hash((unsigned char)g->seg[i][0], (unsigned char)g->seg[i][1]);
+				bi = i;
 			}
+		if (best >= 2)
+			g->nkeys = md_bigram_keys(g->seg[bi], g->len[bi], g->keys, MD_BIGRAM_KEYS);
 	}
 	return true;
 }
@@ -764,7 +762,7 @@ const char *rules_provider(const md_bounce_rules *r, const char *host)
 /* --- evaluation --- */
 
 struct eval {
-	unsigned char bigrams[BIGRAM_BITS / 8];
+	md_bigrams bigrams;
 	const md_bounce_rules *r;
 	const bounce_rec *rec;
 	const char *lower; /* lowercase diagnostic */
@@ -786,9 +784,7 @@ static bool set_match(struct eval *e, size_t set)
 		if (glob_search(e->lower, e->lower_len, s->nots[i]))
 			return false;
 	for (i = 0; i < s->n; i++) {
-		int bg = s->globs[i].bigram;
-
-		if (bg >= 0 && !(e->bigrams[bg >> 3] & (1u << (bg & 7))))
+		if (!md_bigrams_has_all(&e->bigrams, s->globs[i].keys, s->globs[i].nkeys))
 			continue;
 		if (glob_match(e->lower, e->lower_len, &s->globs[i])) {
 			e->setcache[set] = 1;
@@ -889,12 +885,7 @@ md_status rules_classify(const md_bounce_rules *r, md_bounce *b, bounce_rec *rec
 	e.rec = rec;
 	e.lower = low;
 	e.lower_len = n;
-	memset(e.bigrams, 0, sizeof(e.bigrams));
-	for (i = 0; i + 1 < n; i++) {
-		int bg = bigram_hash((unsigned char)low[i], (unsigned char)low[i + 1]);
-
-		e.bigrams[bg >> 3] |= (unsigned char)(1u << (bg & 7));
-	}
+	md_bigrams_build(&e.bigrams, low, n);
 	e.statusname = rules_status_reason(r, rec->r.status);
 	if (r->nsets <= 256) {
 		e.setcache = cache;

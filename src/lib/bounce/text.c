@@ -166,18 +166,37 @@ static const struct {
 /* Search window for command phrases (they sit near the reply). */
 #define MD_CMD_WINDOW 4096
 
+/* Every command phrase holds one of these words: a text without the
+ * word skips its phrases (most diagnostics name no command at all). */
+static const char *const command_anchors[] = {"rcpt", "mail", "data", "ehlo", "helo",
+                                              "starttls", "connect"};
+
 const char *text_find_command(const char *p, size_t n)
 {
 	char low[MD_CMD_WINDOW];
-	size_t i;
+	bool has[sizeof(command_anchors) / sizeof(command_anchors[0])];
+	size_t i, k, na = sizeof(command_anchors) / sizeof(command_anchors[0]);
+	bool any = false;
 
 	if (n > sizeof(low))
 		n = sizeof(low);
 	for (i = 0; i < n; i++)
 		low[i] = (char)md_tolower(p[i]);
-	for (i = 0; i < sizeof(command_phrases) / sizeof(command_phrases[0]); i++)
-		if (memmem(low, n, command_phrases[i].phrase, strlen(command_phrases[i].phrase)) != NULL)
+	for (k = 0; k < na; k++) {
+		has[k] = memmem(low, n, command_anchors[k], strlen(command_anchors[k])) != NULL;
+		any |= has[k];
+	}
+	if (!any)
+		return NULL;
+	for (i = 0; i < sizeof(command_phrases) / sizeof(command_phrases[0]); i++) {
+		const char *ph = command_phrases[i].phrase;
+		bool possible = false;
+
+		for (k = 0; k < na && !possible; k++)
+			possible = has[k] && strstr(ph, command_anchors[k]) != NULL;
+		if (possible && memmem(low, n, ph, strlen(ph)) != NULL)
 			return command_phrases[i].command;
+	}
 	return NULL;
 }
 
@@ -209,31 +228,42 @@ static bool take_host(const char *p, size_t n, size_t i, char *out, size_t outle
 
 bool text_find_rhost(const char *p, size_t n, char *out, size_t outlen)
 {
+	/* in order of preference: an earlier phrase wins wherever it is */
 	static const char *const before[] = {
 		"host ", "while talking to ", "remote host ", "remote server ", "mx host ",
 		"delivery to host ", "connect to ", "from remote host ",
 	};
-	size_t i, k;
+	enum { NB = sizeof(before) / sizeof(before[0]) };
+	size_t blen[NB], best_at = 0, i, k, best = NB;
 
-	for (k = 0; k < sizeof(before) / sizeof(before[0]); k++) {
-		size_t bl = strlen(before[k]);
+	for (k = 0; k < NB; k++)
+		blen[k] = strlen(before[k]);
+	/* one pass over the text: at each word start, which phrases begin
+	 * here and are followed by a host name */
+	for (i = 0; i < n && best > 0; i++) {
+		int c = md_tolower(p[i]);
 
-		for (i = 0; i + bl < n; i++) {
-			size_t j;
+		if (i > 0 && md_isalpha(p[i - 1]))
+			continue;
+		for (k = 0; k < best; k++) {
+			size_t j, bl = blen[k];
 
-			if (md_tolower(p[i]) != before[k][0])
+			if (before[k][0] != c || i + bl >= n)
 				continue;
-			for (j = 0; j < bl; j++)
+			for (j = 1; j < bl; j++)
 				if (md_tolower(p[i + j]) != before[k][j])
 					break;
 			if (j < bl)
 				continue;
-			if (i > 0 && md_isalpha(p[i - 1]))
-				continue;
-			if (take_host(p, n, i + bl, out, outlen))
-				return true;
+			if (take_host(p, n, i + bl, out, outlen)) {
+				best = k;
+				best_at = i;
+				break;
+			}
 		}
 	}
+	if (best < NB)
+		return take_host(p, n, best_at + blen[best], out, outlen);
 	/* "mx.example.org [192.0.2.1] did not like our ..." (dma) */
 	for (i = 0; i + 15 < n; i++)
 		if (memcmp(p + i, "did not like our", 16) == 0) {

@@ -44,9 +44,14 @@ struct md_source {
 	struct entry *q;
 	size_t nq, capq, pos;
 	/* the input being read */
-	char *file;         /* its bytes (owned unless cur_is_buffer) */
+	char *file;         /* its bytes: a caller's buffer, rbuf, or owned
+	                       (cur_owned) */
 	size_t file_len;
-	bool cur_is_buffer;
+	bool cur_owned;
+	/* the read buffer of regular files, kept from file to file so that
+	 * a directory of small messages costs no allocation per file */
+	char *rbuf;
+	size_t rcap;
 	bool cur_open;
 	bool cur_mbox;
 	size_t off;
@@ -71,14 +76,14 @@ md_source *md_source_new(const md_source_opts *opts)
 
 static void close_current(md_source *s)
 {
-	if (!s->cur_is_buffer)
+	if (s->cur_owned)
 		md_free(s->file);
 	md_free(s->msg);
 	s->file = NULL;
 	s->msg = NULL;
 	s->file_len = 0;
 	s->cur_open = false;
-	s->cur_is_buffer = false;
+	s->cur_owned = false;
 }
 
 void md_source_free(md_source *s)
@@ -88,6 +93,7 @@ void md_source_free(md_source *s)
 	if (s == NULL)
 		return;
 	close_current(s);
+	md_free(s->rbuf);
 	for (i = 0; i < s->nq; i++)
 		md_free(s->q[i].path);
 	md_free(s->q);
@@ -187,6 +193,48 @@ static md_status read_fd(md_source *s, int fd, char **out, size_t *outlen)
 	}
 	buf[n] = '\0';
 	*out = buf;
+	*outlen = n;
+	return MD_OK;
+}
+
+/* Read regular file FD of SIZE bytes (per fstat) into s->rbuf, which
+ * is kept and grown from file to file. Asking for one byte more than SIZE
+ * lets one short read tell the end of the file (a regular file reads
+ * short only at its end); a file that grew since fstat is read on up to
+ * the limit. */
+static md_status read_regular(md_source *s, int fd, size_t size, size_t *outlen)
+{
+	size_t n = 0, want = size + 1;
+
+	for (;;) {
+		ssize_t r;
+
+		if (s->rcap < want + 1) {
+			size_t cap = s->rcap > 65536 ? s->rcap : 65536;
+			char *nb;
+
+			while (cap < want + 1)
+				cap *= 2;
+			nb = md_realloc(s->rbuf, cap);
+			if (nb == NULL)
+				return MD_ENOMEM;
+			s->rbuf = nb;
+			s->rcap = cap;
+		}
+		r = read(fd, s->rbuf + n, want - n);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return MD_EIO;
+		}
+		n += (size_t)r;
+		if (r == 0 || n < want)
+			break;
+		if (n > s->opts.max_file_bytes)
+			return MD_ELIMIT;
+		want = n + 65536 < s->opts.max_file_bytes + 1 ? n + 65536 : s->opts.max_file_bytes + 1;
+	}
+	s->rbuf[n] = '\0';
 	*outlen = n;
 	return MD_OK;
 }
@@ -376,7 +424,6 @@ static bool open_entry(md_source *s, md_source_item *it, bool *skip)
 	if (e->is_buffer) {
 		s->file = (char *)(uintptr_t)e->data;
 		s->file_len = e->len;
-		s->cur_is_buffer = true;
 	} else if (strcmp(e->path, "-") == 0) {
 		st = read_fd(s, 0, &s->file, &s->file_len);
 		if (st != MD_OK) {
@@ -385,16 +432,20 @@ static bool open_entry(md_source *s, md_source_item *it, bool *skip)
 			                          : "cannot read standard input");
 			return false;
 		}
+		s->cur_owned = true;
 	} else {
 		struct stat sb;
-		int fd;
+		int fd = open(e->path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 
-		if (stat(e->path, &sb) != 0) {
+		if (fd < 0 || fstat(fd, &sb) != 0) {
 			snprintf(err, sizeof(err), "cannot open: %s", strerror(errno));
 			set_error(s, it, e->path, errno == ENOENT ? MD_ENOTFOUND : MD_EIO, err);
+			if (fd >= 0)
+				close(fd);
 			return false;
 		}
 		if (S_ISDIR(sb.st_mode)) {
+			close(fd);
 			st = expand_dir(s, e->path, e->depth, err, sizeof(err));
 			if (st != MD_OK) {
 				set_error(s, it, e->path, st, err);
@@ -404,21 +455,28 @@ static bool open_entry(md_source *s, md_source_item *it, bool *skip)
 			return true;
 		}
 		if ((size_t)sb.st_size > s->opts.max_file_bytes) {
+			close(fd);
 			snprintf(err, sizeof(err), "file is larger than the input limit of %zu bytes",
 			         s->opts.max_file_bytes);
 			set_error(s, it, e->path, MD_ELIMIT, err);
 			return false;
 		}
-		fd = open(e->path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0) {
-			snprintf(err, sizeof(err), "cannot open: %s", strerror(errno));
-			set_error(s, it, e->path, MD_EIO, err);
-			return false;
+		if (S_ISREG(sb.st_mode)) {
+			st = read_regular(s, fd, (size_t)sb.st_size, &s->file_len);
+			s->file = s->rbuf;
+		} else {
+			/* a FIFO or device: read it like stdin */
+			st = read_fd(s, fd, &s->file, &s->file_len);
+			s->cur_owned = st == MD_OK;
 		}
-		st = read_fd(s, fd, &s->file, &s->file_len);
 		close(fd);
 		if (st != MD_OK) {
-			set_error(s, it, e->path, st, st == MD_ENOMEM ? "out of memory" : "cannot read");
+			set_error(s, it, e->path, st,
+			          st == MD_ENOMEM   ? "out of memory"
+			          : st == MD_ELIMIT ? "file is larger than the input limit"
+			                            : "cannot read");
+			s->file = NULL;
+			s->file_len = 0;
 			return false;
 		}
 	}

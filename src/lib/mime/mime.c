@@ -121,6 +121,18 @@ static md_status fields_push(md_message *m, md_fields *f, md_header **out)
 }
 
 /* Fill the derived members of H (name, unfolded, value) from its raw bytes. */
+/* Does P[0..N) hold only ASCII bytes? (A loop the compiler vectorises:
+ * most header values are ASCII and skip the UTF-8 check.) */
+static bool all_ascii(const char *p, size_t n)
+{
+	unsigned char acc = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		acc |= (unsigned char)p[i];
+	return acc < 0x80;
+}
+
 static md_status field_finish(md_message *m, md_header *h, size_t name_len)
 {
 	const char *rv = h->raw_value;
@@ -132,16 +144,22 @@ static md_status field_finish(md_message *m, md_header *h, size_t name_len)
 	unf = md_arena_alloc(m->arena, n + 1);
 	if (h->name == NULL || unf == NULL)
 		return MD_ENOMEM;
-	for (i = 0; i < n; i++)
-		if (rv[i] != '\r' && rv[i] != '\n')
-			unf[k++] = rv[i];
+	if (memchr(rv, '\n', n) == NULL && memchr(rv, '\r', n) == NULL) {
+		memcpy(unf, rv, n);
+		k = n;
+	} else {
+		for (i = 0; i < n; i++)
+			if (rv[i] != '\r' && rv[i] != '\n')
+				unf[k++] = rv[i];
+	}
 	unf[k] = '\0';
 	h->unfolded = unf;
 	v = md_str_trim((md_str){unf, k});
-	if (md_utf8_valid(v.p, v.n) &&
+	if ((all_ascii(v.p, v.n) || md_utf8_valid(v.p, v.n)) &&
 	    (v.n < 2 || memchr(v.p, '?', v.n) == NULL)) {
-		/* the common case: plain ASCII or UTF-8 without encoded words */
-		char *val = md_arena_strndup(m->arena, v.p, v.n);
+		/* the common case: plain ASCII or UTF-8 without encoded words;
+		 * the value is the unfolded text itself when nothing trails it */
+		const char *val = v.p + v.n == unf + k ? v.p : md_arena_strndup(m->arena, v.p, v.n);
 
 		if (val == NULL)
 			return MD_ENOMEM;
@@ -875,8 +893,13 @@ md_status md_message_parse(const void *data, size_t len, const md_mime_opts *opt
 		return MD_ENOMEM;
 	}
 	m->arena = a;
-	if (opts != NULL)
+	if (opts != NULL) {
 		m->lim = opts->limits;
+		if (opts->charsets != NULL) {
+			m->iconv = opts->charsets;
+			m->iconv_shared = true;
+		}
+	}
 	limits_defaults(&m->lim);
 	if (len > m->lim.max_message_bytes) {
 		md_arena_free(a);
@@ -916,7 +939,8 @@ void md_message_free(md_message *m)
 {
 	if (m == NULL)
 		return;
-	md_iconv_cache_free(m->iconv);
+	if (!m->iconv_shared)
+		md_iconv_cache_free(m->iconv);
 	md_arena_free(m->arena);
 }
 

@@ -26,7 +26,7 @@
 /* Encoded words longer than this are left as they are. */
 #define MD_ENCWORD_MAX 4096
 /* iconv descriptors kept open per message. */
-#define MD_ICONV_CACHE_SLOTS 6
+#define MD_ICONV_CACHE_SLOTS 16
 
 static const char utf8_replacement[] = "\xef\xbf\xbd";
 
@@ -191,6 +191,16 @@ struct md_iconv_cache {
 	} slot[MD_ICONV_CACHE_SLOTS];
 	size_t n, next;
 };
+
+md_charsets *md_charsets_new(void)
+{
+	return md_calloc(1, sizeof(struct md_iconv_cache));
+}
+
+void md_charsets_free(md_charsets *c)
+{
+	md_iconv_cache_free(c);
+}
 
 void md_iconv_cache_free(struct md_iconv_cache *c)
 {
