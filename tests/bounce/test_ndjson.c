@@ -226,8 +226,8 @@ static int counting_sink(void *ud, const char *p, size_t n)
 }
 
 /* Parse every message of PATHS into one batch; with a sink when STREAM.
- * NAMES_FROM_BUFFER adds one in-memory copy of the first message under a
- * file name with control bytes and invalid UTF-8. */
+ * The first message of each "-01" file is added a second time under a
+ * file name with control bytes, quotes, backslashes and invalid UTF-8. */
 static void run_batch(struct run *run, const char *const *paths, size_t npaths, bool stream)
 {
 	md_bounce_rules *rules = NULL;
