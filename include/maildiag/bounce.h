@@ -30,6 +30,7 @@
 #include <stddef.h>
 #include <maildiag/mime.h>
 #include <maildiag/report.h>
+#include <maildiag/render.h>
 #include <maildiag/status.h>
 #include <maildiag/visibility.h>
 
@@ -162,13 +163,34 @@ MD_API md_bounce_batch *md_bounce_batch_new(md_report *report);
 /* Wide: one column per record field (for CSV); default: a narrow table
  * that reads well in a terminal. Call before adding messages. */
 MD_API void md_bounce_batch_set_wide(md_bounce_batch *b, bool wide);
-/* Add the records of one message; FILE and INDEX say where it came from. */
+/*
+ * Stream the records instead of keeping them. Call before adding
+ * messages. From then on md_bounce_batch_add() writes each record at once
+ * as one NDJSON line (the bytes md_render() prints for the "records"
+ * member with MD_FORMAT_NDJSON, "\n" after each) and hands the lines to
+ * SINK(UD, ...) in writes of about 64 KiB; md_bounce_batch_finish() writes
+ * the rest. The report then gets no "records" member and no "bounces"
+ * table (so do not md_render() it as NDJSON: that would print the
+ * findings); summaries and findings are the same as without a sink.
+ * When SINK returns non-zero nothing more is written, and that
+ * md_bounce_batch_add() call, every later one and md_bounce_batch_finish()
+ * return MD_EIO (records are still counted). SINK NULL: keep the records
+ * (the default).
+ */
+MD_API void md_bounce_batch_set_sink(md_bounce_batch *b, md_sink_fn sink, void *ud);
+/*
+ * Add the records of one message; FILE and INDEX say where it came from.
+ * Errors: MD_ENOMEM; with a sink, MD_EIO (the sink refused) and MD_ELIMIT
+ * (one record's line above 64 MiB).
+ */
 MD_API md_status md_bounce_batch_add(md_bounce_batch *b, const char *file,
                                      size_t index, const md_bounce *res);
 /* Note an input that could not be read (an "input.unreadable" finding). */
 MD_API md_status md_bounce_batch_add_error(md_bounce_batch *b, const char *file,
                                            size_t index, const char *error);
-/* Write summaries and findings into the report. Call once, at the end. */
+/* Write summaries and findings into the report. Call once, at the end.
+ * Returns the report's status (MD_OK, MD_ENOMEM), or MD_EIO when a sink
+ * refused output (the summaries and findings are written all the same). */
 MD_API md_status md_bounce_batch_finish(md_bounce_batch *b);
 MD_API void md_bounce_batch_free(md_bounce_batch *b);
 

@@ -6,6 +6,10 @@
  * One unreadable input never stops the run: it is reported on stderr as
  * one line naming the file and message index, the others are processed,
  * and the exit code is 2 at the end.
+ *
+ * --format ndjson streams: each record is written to stdout as soon as
+ * its message is read (md_bounce_batch_set_sink), so memory does not grow
+ * with the mailbox; the findings still decide the exit code.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +36,27 @@ const char cmd_bounce_usage[] =
 	"  --our-domains LIST     your sending domains, comma-separated (the same)\n"
 	"  --sent-log FILE        Message-IDs you sent (a log or a list): a bounce\n"
 	"                         about any other Message-ID is backscatter\n";
+
+/* The NDJSON stream's sink: stdout, as cli_render() writes. */
+static int stdout_sink(void *ud, const char *data, size_t len)
+{
+	return fwrite(data, 1, len, ud) == len ? 0 : -1;
+}
+
+/* After streaming: what cli_render() decides, without printing the report
+ * again (its records are already out). */
+static int streamed_exit_code(const cli_opts *o, const md_report *r)
+{
+	if (md_report_status(r) != MD_OK) {
+		cli_error(o, "%s", md_status_str(md_report_status(r)));
+		return EXIT_INCOMPLETE;
+	}
+	if (fflush(stdout) != 0) {
+		cli_error(o, "cannot write output: %s", md_status_str(MD_EIO));
+		return EXIT_INCOMPLETE;
+	}
+	return md_report_exit_code(r);
+}
 
 /* "--name VALUE" through the shared parser; NULL when argv[*i] is another
  * argument (with *ERR set when the value is missing). */
@@ -87,7 +112,7 @@ int cmd_bounce(cli_opts *o, int argc, char **argv)
 	md_bounce_opts bo = {0};
 	md_mime_opts mo = {.no_copy = true};
 	md_source_item it;
-	bool dashdash = false;
+	bool dashdash = false, stream;
 	int code = EXIT_USAGE, k;
 	md_status st;
 	char err[512];
@@ -186,6 +211,9 @@ int cmd_bounce(cli_opts *o, int argc, char **argv)
 		goto out;
 	}
 	md_bounce_batch_set_wide(batch, o->format == MD_FORMAT_CSV);
+	stream = o->format == MD_FORMAT_NDJSON;
+	if (stream)
+		md_bounce_batch_set_sink(batch, stdout_sink, stdout);
 	while (md_source_next(src, &it)) {
 		md_message *m = NULL;
 		md_bounce *b = NULL;
@@ -199,8 +227,16 @@ int cmd_bounce(cli_opts *o, int argc, char **argv)
 		st = md_message_parse(it.data, it.len, &mo, &m);
 		if (st == MD_OK)
 			st = md_bounce_parse(m, &bo, &b);
-		if (st == MD_OK)
+		if (st == MD_OK) {
 			st = md_bounce_batch_add(batch, it.file, it.index, b);
+			if (st == MD_EIO && stream) {
+				md_bounce_free(b);
+				md_message_free(m);
+				cli_error(o, "cannot write output: %s", md_status_str(st));
+				code = EXIT_INCOMPLETE;
+				goto out;
+			}
+		}
 		if (st != MD_OK) {
 			cli_error(o, "%s#%zu: %s", it.file, it.index, md_status_str(st));
 			md_bounce_batch_add_error(batch, it.file, it.index, md_status_str(st));
@@ -209,12 +245,18 @@ int cmd_bounce(cli_opts *o, int argc, char **argv)
 		md_bounce_free(b);
 		md_message_free(m);
 	}
-	if (md_bounce_batch_finish(batch) != MD_OK) {
+	st = md_bounce_batch_finish(batch);
+	if (st == MD_EIO && stream) {
+		cli_error(o, "cannot write output: %s", md_status_str(st));
+		code = EXIT_INCOMPLETE;
+		goto out;
+	}
+	if (st != MD_OK) {
 		cli_error(o, "out of memory");
 		code = EXIT_INCOMPLETE;
 		goto out;
 	}
-	code = cli_render(o, rep);
+	code = stream ? streamed_exit_code(o, rep) : cli_render(o, rep);
 	if ((md_source_errors(src) > 0 || bad > 0) && code != EXIT_INCOMPLETE)
 		code = EXIT_USAGE;
 out:

@@ -4,6 +4,11 @@
  * CSV), counts by reason, provider and class, and one finding per kind
  * of problem (never one per record: a mailbox of a million bounces gives
  * a handful of findings).
+ *
+ * With a sink (md_bounce_batch_set_sink) the records are not kept: each
+ * is written at once as an NDJSON line (ndjson.c) into a buffer handed
+ * to the sink every MD_BATCH_FLUSH bytes, so memory stays flat however
+ * many records a mailbox holds; counts and findings are the same.
  */
 #include "bounce_internal.h"
 
@@ -13,13 +18,21 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/buf.h"
 #include "core/report_internal.h"
+#include "ndjson.h"
 
 /* Distinct keys counted per dimension (reasons are ~36; providers and
  * classes fewer); more are counted as "other". */
 #define MD_BATCH_MAX_KEYS 64
 /* Example recipients kept per finding. */
 #define MD_BATCH_EXAMPLES 3
+/* Streamed NDJSON is handed to the sink in writes of about this size. */
+#define MD_BATCH_FLUSH (64u * 1024)
+/* Longest NDJSON line buffered: a record holds a few KiB (its diagnostic
+ * is cut at MD_BOUNCE_MAX_DIAG); a bigger one cannot come from a message
+ * within MD_MIME_DEFAULT_MAX_MESSAGE_BYTES and is refused (MD_ELIMIT). */
+#define MD_BATCH_MAX_LINE (64u * 1024 * 1024)
 
 struct counter {
 	char *key[MD_BATCH_MAX_KEYS];
@@ -46,6 +59,11 @@ struct md_bounce_batch {
 	struct pillar_acc pillars[5];
 	char *backscatter_why, *phishing_why;
 	char *unreadable_first;
+	/* streaming: records go to SINK as NDJSON lines, through LINES */
+	md_sink_fn sink;
+	void *sink_ud;
+	md_buf lines;
+	bool sink_failed;
 };
 
 static const char *const wide_cols[] = {
@@ -77,6 +95,23 @@ md_bounce_batch *md_bounce_batch_new(md_report *report)
 void md_bounce_batch_set_wide(md_bounce_batch *b, bool wide)
 {
 	b->wide = wide;
+}
+
+void md_bounce_batch_set_sink(md_bounce_batch *b, md_sink_fn sink, void *ud)
+{
+	b->sink = sink;
+	b->sink_ud = ud;
+	md_buf_free(&b->lines);
+	md_buf_init(&b->lines, MD_BATCH_FLUSH + MD_BATCH_MAX_LINE);
+}
+
+/* Hand the buffered lines to the sink; a refusal is kept (MD_EIO). */
+static md_status flush_lines(md_bounce_batch *b)
+{
+	if (!b->sink_failed && b->lines.n > 0 && b->sink(b->sink_ud, b->lines.p, b->lines.n) != 0)
+		b->sink_failed = true;
+	md_buf_reset(&b->lines);
+	return b->sink_failed ? MD_EIO : MD_OK;
 }
 
 static void count(struct counter *c, const char *key)
@@ -112,6 +147,7 @@ void md_bounce_batch_free(md_bounce_batch *b)
 	if (b == NULL)
 		return;
 	json_decref(b->records);
+	md_buf_free(&b->lines);
 	counter_free(&b->by_reason);
 	counter_free(&b->by_provider);
 	counter_free(&b->by_class);
@@ -125,44 +161,6 @@ void md_bounce_batch_free(md_bounce_batch *b)
 	md_free(b->phishing_why);
 	md_free(b->unreadable_first);
 	md_free(b);
-}
-
-static json_t *record_json(const md_bounce_record *r, const char *file, size_t index,
-                           const char *kind)
-{
-	json_t *o = json_object();
-
-	if (o == NULL)
-		return NULL;
-	json_object_set_new(o, "file", md_json_cstr(file));
-	json_object_set_new(o, "index", json_integer((json_int_t)index));
-	json_object_set_new(o, "kind", json_string(kind));
-	json_object_set_new(o, "recipient", md_json_cstr(r->recipient));
-	json_object_set_new(o, "addresser", md_json_cstr(r->addresser));
-	json_object_set_new(o, "messageid", md_json_cstr(r->messageid));
-	json_object_set_new(o, "action", md_json_cstr(r->action));
-	json_object_set_new(o, "status", md_json_cstr(r->status));
-	json_object_set_new(o, "replycode", md_json_cstr(r->replycode));
-	json_object_set_new(o, "diagnostic", md_json_cstr(r->diagnostic));
-	json_object_set_new(o, "diagnostic_type", md_json_cstr(r->diagnostic_type));
-	json_object_set_new(o, "rhost", md_json_cstr(r->rhost));
-	json_object_set_new(o, "lhost", md_json_cstr(r->lhost));
-	json_object_set_new(o, "smtpcommand", md_json_cstr(r->smtpcommand));
-	json_object_set_new(o, "reason", md_json_cstr(r->reason));
-	json_object_set_new(o, "hardbounce", json_boolean(r->hardbounce));
-	json_object_set_new(o, "failure_class", md_json_cstr(r->failure_class));
-	json_object_set_new(o, "pillar", md_json_cstr(r->pillar));
-	json_object_set_new(o, "provider", md_json_cstr(r->provider));
-	json_object_set_new(o, "retryable", json_boolean(r->retryable));
-	json_object_set_new(o, "action_hint", md_json_cstr(r->action_hint));
-	json_object_set_new(o, "matched", md_json_cstr(r->matched));
-	json_object_set_new(o, "feedback_type", md_json_cstr(r->feedback_type));
-	json_object_set_new(o, "source_ip", md_json_cstr(r->source_ip));
-	json_object_set_new(o, "format", md_json_cstr(r->format));
-	json_object_set_new(o, "backscatter", json_boolean(r->backscatter));
-	json_object_set_new(o, "phishing", json_boolean(r->phishing));
-	json_object_set_new(o, "suspicion", md_json_cstr(r->suspicion));
-	return o;
 }
 
 static int pillar_index(const char *p)
@@ -226,7 +224,7 @@ md_status md_bounce_batch_add(md_bounce_batch *b, const char *file, size_t index
 	switch (res->kind) {
 	case MD_BOUNCE_NOT_BOUNCE:
 		b->not_bounces++;
-		return MD_OK;
+		return b->sink_failed ? MD_EIO : MD_OK;
 	case MD_BOUNCE_FAILURE:
 		b->failures++;
 		break;
@@ -242,11 +240,20 @@ md_status md_bounce_batch_add(md_bounce_batch *b, const char *file, size_t index
 	}
 	for (i = 0; i < res->n; i++) {
 		const md_bounce_record *r = &res->recs[i].r;
-		json_t *o = record_json(r, file, index, kind);
 		int pi;
 
-		if (o == NULL || json_array_append_new(b->records, o) != 0)
-			return MD_ENOMEM;
+		if (b->sink != NULL) {
+			if (!b->sink_failed) {
+				st = bounce_ndjson_record(&b->lines, r, file, index, kind);
+				if (st != MD_OK)
+					return st;
+			}
+		} else {
+			json_t *o = bounce_record_json(r, file, index, kind);
+
+			if (o == NULL || json_array_append_new(b->records, o) != 0)
+				return MD_ENOMEM;
+		}
 		b->nrecords++;
 		count(&b->by_reason, r->reason);
 		count(&b->by_provider, r->provider);
@@ -274,10 +281,14 @@ md_status md_bounce_batch_add(md_bounce_batch *b, const char *file, size_t index
 			if (pa->nrcpt < MD_BATCH_EXAMPLES && r->recipient[0])
 				pa->recipients[pa->nrcpt] = md_strdup(r->recipient), pa->nrcpt++;
 		}
+		if (b->sink != NULL)
+			continue;
 		st = add_row(b, r, file, index);
 		if (st != MD_OK)
 			return st;
 	}
+	if (b->sink != NULL && (b->sink_failed || b->lines.n >= MD_BATCH_FLUSH))
+		return flush_lines(b);
 	return MD_OK;
 }
 
@@ -384,11 +395,13 @@ static const struct pillar_text pillar_texts[5] = {
 md_status md_bounce_batch_finish(md_bounce_batch *b)
 {
 	json_t *summary = json_object();
-	md_status st = MD_OK;
+	md_status st = MD_OK, out_st = MD_OK;
 	size_t i;
 
 	if (summary == NULL)
 		return MD_ENOMEM;
+	if (b->sink != NULL)
+		out_st = flush_lines(b);
 	md_report_set_stream_key(b->r, "records");
 	md_report_summary(b->r, "messages",
 	                  "%zu (%zu failure notices, %zu feedback reports, %zu auto-replies, "
@@ -411,7 +424,8 @@ md_status md_bounce_batch_finish(md_bounce_batch *b)
 	if (st == MD_OK)
 		st = counter_out(b, &b->by_class, "by class", "by_class", summary);
 	md_report_set_json_value(b->r, "summary", summary);
-	md_report_set_json_value(b->r, "records", json_incref(b->records));
+	if (b->sink == NULL)
+		md_report_set_json_value(b->r, "records", json_incref(b->records));
 	/* one finding per pillar with failures */
 	for (i = 0; i < 5 && st == MD_OK; i++) {
 		struct pillar_acc *pa = &b->pillars[i];
@@ -502,5 +516,7 @@ md_status md_bounce_batch_finish(md_bounce_batch *b)
 			md_finding_set_title(b->r, f, "%zu message(s) are not bounces, feedback reports or auto-replies",
 			                     b->not_bounces);
 	}
+	if (st == MD_OK && out_st != MD_OK)
+		return out_st;
 	return st == MD_OK ? md_report_status(b->r) : st;
 }

@@ -1,0 +1,84 @@
+#!/bin/bash
+# ndjson_cli.sh - maildiag bounce --format ndjson streams its records: the
+# exit code and stderr are what the other formats give (not a bounce,
+# unreadable inputs, problems found, output that cannot be written), and
+# the lines carry the records of the JSON document, in order.
+. "$MD_SOURCE_ROOT/tests/lib/common.sh"
+D="$MD_SOURCE_ROOT/tests/bounce/data"
+EX="$MD_SOURCE_ROOT/examples/bounces/gmail-5.7.26.eml"
+C="${MD_SHARED:?}/corpus/bounces"
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT INT TERM
+
+# run FORMAT ARGS...: stdout in $tmp/out, stderr in $tmp/err, exit code in $rc
+run() {
+	local f=$1
+	shift
+	"$MAILDIAG" bounce --format "$f" "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+}
+
+# not a bounce: no records, no error, exit 0 as with json and text
+for f in ndjson json text; do
+	run "$f" "$D/plain.eml"
+	t_eq "not a bounce: $f exit" "$rc" 0
+	t_eq "not a bounce: $f stderr" "$(cat "$tmp/err")" ""
+done
+run ndjson "$D/plain.eml"
+t_eq "not a bounce: no lines" "$(wc -c <"$tmp/out")" 0
+
+# unreadable input: exit 2, one stderr line naming the file, no output
+for f in ndjson json; do
+	run "$f" "$tmp/missing.eml"
+	t_eq "unreadable: $f exit" "$rc" 2
+	t_eq "unreadable: $f one stderr line" "$(wc -l <"$tmp/err")" 1
+	t_contains "unreadable: $f names the file" "$(cat "$tmp/err")" "missing.eml#1: cannot open"
+done
+run ndjson "$tmp/missing.eml"
+t_eq "unreadable: no lines" "$(wc -c <"$tmp/out")" 0
+# ... and the other inputs are still streamed
+run ndjson "$tmp/missing.eml" "$EX"
+t_eq "unreadable + bounce: exit" "$rc" 2
+t_eq "unreadable + bounce: one stderr line" "$(wc -l <"$tmp/err")" 1
+t_eq "unreadable + bounce: one record" "$(wc -l <"$tmp/out")" 1
+if [ "$(id -u)" -ne 0 ]; then
+	cp "$EX" "$tmp/noread.eml"
+	chmod 000 "$tmp/noread.eml"
+	run ndjson "$tmp/noread.eml"
+	t_eq "no permission: exit" "$rc" 2
+	t_contains "no permission: names the file" "$(cat "$tmp/err")" "noread.eml#1"
+fi
+
+# problems found: the findings decide, as in the other formats
+for f in ndjson json text csv; do
+	run "$f" "$EX"
+	t_eq "problems: $f exit" "$rc" 1
+done
+run ndjson "$D/vacation.eml"
+want=$rc
+run json "$D/vacation.eml"
+t_eq "vacation: same exit as json" "$want" "$rc"
+
+# output that cannot be written: could not finish (3), said once
+if [ -w /dev/full ]; then
+	"$MAILDIAG" bounce --format ndjson "$C/emails" >/dev/full 2>"$tmp/err"
+	t_eq "/dev/full exit" "$?" 3
+	t_contains "/dev/full message" "$(cat "$tmp/err")" "cannot write output"
+	t_eq "/dev/full one stderr line" "$(wc -l <"$tmp/err")" 1
+fi
+
+# the stream holds the JSON document's records, same keys in the same order
+run ndjson "$C/emails" "$C/not-bounces"
+nd_rc=$rc
+cp "$tmp/out" "$tmp/nd"
+run json "$C/emails" "$C/not-bounces"
+t_eq "corpus: same exit as json" "$nd_rc" "$rc"
+t_eq "corpus: records" "$(python3 - "$tmp/nd" "$tmp/out" <<'PY'
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+recs = json.load(open(sys.argv[2], encoding="utf-8"))["records"]
+same = len(lines) == len(recs) and all(list(a.items()) == list(b.items()) for a, b in zip(lines, recs))
+print("same" if same and len(lines) > 400 else "differ: %d lines, %d records" % (len(lines), len(recs)))
+PY
+)" "same"
+t_summary
