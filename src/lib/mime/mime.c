@@ -144,13 +144,13 @@ static md_status field_finish(md_message *m, md_header *h, size_t name_len)
 	unf = md_arena_alloc(m->arena, n + 1);
 	if (h->name == NULL || unf == NULL)
 		return MD_ENOMEM;
-	if (memchr(rv, '\n', n) == NULL && memchr(rv, '\r', n) == NULL) {
-		memcpy(unf, rv, n);
-		k = n;
-	} else {
-		for (i = 0; i < n; i++)
-			if (rv[i] != '\r' && rv[i] != '\n')
-				unf[k++] = rv[i];
+	/* copy line by line without the line ends (RFC 5322 unfolding) */
+	for (i = 0; i < n;) {
+		size_t len, eol, nx = md_line_next(rv, n, i, &len, &eol);
+
+		memcpy(unf + k, rv + i, len);
+		k += len;
+		i = nx;
 	}
 	unf[k] = '\0';
 	h->unfolded = unf;
