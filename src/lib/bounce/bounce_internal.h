@@ -44,6 +44,11 @@ struct md_bounce {
 	 * once decided */
 	const void *text_format;
 	bool text_format_known;
+	/* notice_text()'s answer, once found */
+	const char *notice;
+	size_t notice_len;
+	const md_mime_part *notice_part;
+	bool notice_known;
 };
 
 /* Append an empty record (all strings ""), NULL when out of memory or at

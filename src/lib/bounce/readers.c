@@ -204,8 +204,27 @@ static const char *html_to_text(md_bounce *b, const char *p, size_t n, size_t *o
 	return o;
 }
 
+static const char *find_notice_text(md_bounce *b, const md_message *m, size_t *len,
+                                    const md_mime_part **part);
+
+/* Every reader asks for the notice's text: decoded and converted once. */
 const char *notice_text(md_bounce *b, const md_message *m, size_t *len,
                         const md_mime_part **part)
+{
+	if (!b->notice_known) {
+		b->notice = find_notice_text(b, m, &b->notice_len, &b->notice_part);
+		if (b->notice == NULL)
+			return NULL; /* out of memory: not cached, asked again */
+		b->notice_known = true;
+	}
+	*len = b->notice_len;
+	if (part)
+		*part = b->notice_part;
+	return b->notice;
+}
+
+static const char *find_notice_text(md_bounce *b, const md_message *m, size_t *len,
+                                    const md_mime_part **part)
 {
 	const md_mime_part *p, *html = NULL;
 

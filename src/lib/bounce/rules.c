@@ -70,8 +70,35 @@ struct rule {
 	const char *reason;
 	struct cond *conds;
 	size_t nconds;
+	/* the conditions in the order they are tested: comparisons of
+	 * record fields first, phrase sets (cached per record) next, free
+	 * text searches last; all must hold, so the order changes only the
+	 * cost. "matched" still lists them as written. */
+	unsigned char *order;
 	unsigned line;
 };
+
+static int cond_cost(const struct cond *c)
+{
+	return c->key == K_TEXT ? 2 : c->key == K_PHRASES ? 1 : 0;
+}
+
+static bool set_order(md_arena *a, struct rule *ru)
+{
+	size_t i, j;
+
+	ru->order = md_arena_alloc(a, ru->nconds ? ru->nconds : 1);
+	if (ru->order == NULL)
+		return false;
+	for (i = 0; i < ru->nconds; i++) {
+		unsigned char v = (unsigned char)i;
+
+		for (j = i; j > 0 && cond_cost(&ru->conds[ru->order[j - 1]]) > cond_cost(&ru->conds[v]); j--)
+			ru->order[j] = ru->order[j - 1];
+		ru->order[j] = v;
+	}
+	return true;
+}
 
 /* A lowercase glob split at '*' into literal segments. */
 struct glob {
@@ -512,7 +539,7 @@ static md_status load_line(md_bounce_rules *r, char *line, struct cond *group, s
 		ru->conds = md_arena_memdup(r->a, conds, nc * sizeof(*conds));
 		ru->nconds = nc;
 		ru->line = lineno;
-		if (ru->reason == NULL || (nc > 0 && ru->conds == NULL))
+		if (ru->reason == NULL || (nc > 0 && ru->conds == NULL) || !set_order(r->a, ru))
 			return MD_ENOMEM;
 		r->npseudos++;
 		return MD_OK;
@@ -560,7 +587,8 @@ static md_status load_line(md_bounce_rules *r, char *line, struct cond *group, s
 		r->rules[r->nrules].conds = md_arena_memdup(r->a, conds, nc * sizeof(*conds));
 		r->rules[r->nrules].nconds = nc;
 		r->rules[r->nrules].line = lineno;
-		if (r->rules[r->nrules].reason == NULL || (nc > 0 && r->rules[r->nrules].conds == NULL))
+		if (r->rules[r->nrules].reason == NULL || (nc > 0 && r->rules[r->nrules].conds == NULL) ||
+		    !set_order(r->a, &r->rules[r->nrules]))
 			return MD_ENOMEM;
 		r->nrules++;
 		return MD_OK;
@@ -730,21 +758,20 @@ const char *rules_status_reason(const md_bounce_rules *r, const char *code)
 	return "";
 }
 
-/* Does HOST (or a domain) end with SUFFIX on a label boundary? */
-static bool host_suffix(const char *host, size_t hl, const char *suf)
+/* Does LOWER (a lowercase host or domain, HL bytes) end with SUFFIX on
+ * a label boundary? */
+static bool host_suffix(const char *lower, size_t hl, const char *suf)
 {
-	size_t sl = strlen(suf), i;
+	size_t sl = strlen(suf);
 
-	if (sl == 0 || sl > hl)
+	if (sl == 0 || sl > hl || memcmp(lower + hl - sl, suf, sl) != 0)
 		return false;
-	for (i = 0; i < sl; i++)
-		if (md_tolower(host[hl - sl + i]) != suf[i])
-			return false;
-	return hl == sl || host[hl - sl - 1] == '.' || suf[0] == '.';
+	return hl == sl || lower[hl - sl - 1] == '.' || suf[0] == '.';
 }
 
 const char *rules_provider(const md_bounce_rules *r, const char *host)
 {
+	char lower[256];
 	size_t i, j, hl;
 
 	if (host == NULL || host[0] == '\0')
@@ -752,9 +779,13 @@ const char *rules_provider(const md_bounce_rules *r, const char *host)
 	hl = strlen(host);
 	while (hl > 0 && (host[hl - 1] == '.' || host[hl - 1] == ']' || host[hl - 1] == '>'))
 		hl--;
+	if (hl >= sizeof(lower))
+		return ""; /* no host name is that long (RFC 1035: 253) */
+	for (i = 0; i < hl; i++)
+		lower[i] = (char)md_tolower(host[i]);
 	for (i = 0; i < r->nprov; i++)
 		for (j = 0; j < r->prov[i].n; j++)
-			if (host_suffix(host, hl, r->prov[i].suffixes[j]))
+			if (host_suffix(lower, hl, r->prov[i].suffixes[j]))
 				return r->prov[i].name;
 	return "";
 }
@@ -859,7 +890,7 @@ static const char *pick_pseudo(struct eval *e)
 		const struct rule *ru = &e->r->pseudos[i];
 
 		for (j = 0; j < ru->nconds; j++)
-			if (!cond_holds(e, &ru->conds[j]))
+			if (!cond_holds(e, &ru->conds[ru->order[j]]))
 				break;
 		if (j == ru->nconds)
 			return ru->reason;
@@ -909,7 +940,7 @@ md_status rules_classify(const md_bounce_rules *r, md_bounce *b, bounce_rec *rec
 		const struct rule *ru = &r->rules[i];
 
 		for (j = 0; j < ru->nconds; j++)
-			if (!cond_holds(&e, &ru->conds[j]))
+			if (!cond_holds(&e, &ru->conds[ru->order[j]]))
 				break;
 		if (j < ru->nconds)
 			continue;
@@ -923,17 +954,36 @@ md_status rules_classify(const md_bounce_rules *r, md_bounce *b, bounce_rec *rec
 			continue; /* @status or @hint without a reason */
 		/* explain: file:line and the positive conditions */
 		md_buf_init(&m, 1024);
-		md_buf_printf(&m, "%s:%u", r->name, ru->line);
+		{
+			char ln[24];
+			size_t k = sizeof(ln);
+			unsigned v = ru->line;
+
+			/* the line number without printf: this runs for every record */
+			do {
+				ln[--k] = (char)('0' + v % 10);
+				v /= 10;
+			} while (v > 0 && k > 0);
+			md_buf_puts(&m, r->name);
+			md_buf_putc(&m, ':');
+			md_buf_append(&m, ln + k, sizeof(ln) - k);
+		}
 		for (j = 0; j < ru->nconds; j++) {
 			const struct cond *c = &ru->conds[j];
 
 			if (c->neg)
 				continue;
-			md_buf_printf(&m, " %s", c->src);
-			if (c->key == K_PHRASES && e.setwhich[c->set] != NULL)
-				md_buf_printf(&m, " \"%s\"", e.setwhich[c->set]);
-			else if (c->key == K_STATUSNAME)
-				md_buf_printf(&m, " (%s)", rec->r.status);
+			md_buf_putc(&m, ' ');
+			md_buf_puts(&m, c->src);
+			if (c->key == K_PHRASES && e.setwhich[c->set] != NULL) {
+				md_buf_puts(&m, " \"");
+				md_buf_puts(&m, e.setwhich[c->set]);
+				md_buf_putc(&m, '"');
+			} else if (c->key == K_STATUSNAME) {
+				md_buf_puts(&m, " (");
+				md_buf_puts(&m, rec->r.status);
+				md_buf_putc(&m, ')');
+			}
 		}
 		rec->r.matched = bounce_strn(b, m.p ? m.p : "", m.n);
 		md_buf_free(&m);
