@@ -453,6 +453,45 @@ static md_status detect_format(md_bounce *b, const md_fields *h, const char *t, 
 static md_status read_format(md_bounce *b, const md_message *m, const struct text_format *fmt,
                              const char *t, size_t tn, bool *found);
 
+/* Does P[0..N) hold the lowercase phrase PH, ignoring ASCII case? */
+static bool ci_contains(const char *p, size_t n, const char *ph)
+{
+	size_t pl = strlen(ph), i, j;
+
+	for (i = 0; pl > 0 && i + pl <= n; i++) {
+		if (md_tolower(p[i]) != ph[0])
+			continue;
+		for (j = 1; j < pl && md_tolower(p[i + j]) == ph[j]; j++)
+			;
+		if (j == pl)
+			return true;
+	}
+	return false;
+}
+
+/* Could detect_format() name a TF_TEXT_FIRST format? Only when one of
+ * their phrases occurs where it looks (the same texts and bounds): a
+ * cheap test that spares most DSNs the full detection. */
+static bool names_text_first_format(const md_fields *h, const char *t, size_t tn)
+{
+	const char *subj = md_fields_get(h, "subject"), *from = md_fields_get(h, "from");
+	size_t i, k;
+
+	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+		if (!(formats[i].flags & TF_TEXT_FIRST))
+			continue;
+		for (k = 0; formats[i].detect[k] != NULL; k++) {
+			const char *ph = formats[i].detect[k];
+
+			if (ci_contains(t, tn < 4096 ? tn : 4096, ph) ||
+			    (subj && ci_contains(subj, strlen(subj) < 1024 ? strlen(subj) : 1024, ph)) ||
+			    (from && ci_contains(from, strlen(from) < 1024 ? strlen(from) : 1024, ph)))
+				return true;
+		}
+	}
+	return false;
+}
+
 md_status read_text_first(md_bounce *b, const md_message *m, bool *found)
 {
 	const struct text_format *fmt;
@@ -463,6 +502,8 @@ md_status read_text_first(md_bounce *b, const md_message *m, bool *found)
 	*found = false;
 	if (t == NULL)
 		return MD_ENOMEM;
+	if (!names_text_first_format(md_part_headers(md_message_root(m)), t, tn))
+		return MD_OK; /* the common case: no full detection needed yet */
 	st = detect_format(b, md_part_headers(md_message_root(m)), t, tn, &fmt);
 	if (st != MD_OK || fmt == NULL || !(fmt->flags & TF_TEXT_FIRST))
 		return st;
