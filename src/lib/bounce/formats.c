@@ -214,6 +214,15 @@ struct rline {
 	size_t as, al;    /* the address in it */
 };
 
+static void add_line(struct rline *lines, size_t *n, size_t off, size_t len, size_t as, size_t al)
+{
+	lines[*n].off = off;
+	lines[*n].len = len;
+	lines[*n].as = as;
+	lines[*n].al = al;
+	(*n)++;
+}
+
 /* Does the line start with an address (after '<', quotes, "rcpt to:")? */
 static bool starts_with_address(const char *p, size_t n, size_t *as, size_t *al)
 {
@@ -608,13 +617,8 @@ static md_status read_format(md_bounce *b, const md_message *m, const struct tex
 				}
 				while (al > 0 && (t[as + al - 1] == '>' || t[as + al - 1] == ':'))
 					al--;
-				if (al > 0) {
-					lines[nlines].off = off;
-					lines[nlines].len = len;
-					lines[nlines].as = as;
-					lines[nlines].al = al;
-					nlines++;
-				}
+				if (al > 0)
+					add_line(lines, &nlines, off, len, as, al);
 			} else if (after && ln.n > 0 && !md_iswsp(t[off])) {
 				after = false;
 			}
@@ -623,28 +627,11 @@ static md_status read_format(md_bounce *b, const md_message *m, const struct tex
 	}
 	/* pass 1: lines that start with an address */
 	pass1 = nlines > 0;
-	for (off = 0; off < bend && nlines == 0;) {
-		size_t nx = md_line_next(t, bend, off, &len, &eol), as, al;
-
-		if (starts_with_address(t + off, len, &as, &al)) {
-			lines[nlines].off = off;
-			lines[nlines].len = len;
-			lines[nlines].as = off + as;
-			lines[nlines].al = al;
-			nlines++;
-		}
-		off = nx;
-	}
 	for (off = 0; off < bend && !pass1;) {
 		size_t nx = md_line_next(t, bend, off, &len, &eol), as, al;
 
-		if (starts_with_address(t + off, len, &as, &al)) {
-			lines[nlines].off = off;
-			lines[nlines].len = len;
-			lines[nlines].as = off + as;
-			lines[nlines].al = al;
-			nlines++;
-		}
+		if (starts_with_address(t + off, len, &as, &al))
+			add_line(lines, &nlines, off, len, off + as, al);
 		off = nx;
 	}
 	nlines = drop_sender(b, t, lines, nlines, sender);
@@ -676,13 +663,8 @@ static md_status read_format(md_bounce *b, const md_message *m, const struct tex
 		for (off = 0; off < bend;) {
 			size_t nx = md_line_next(t, bend, off, &len, &eol), as, al;
 
-			if (text_find_address(t + off, len, &as, &al)) {
-				lines[nlines].off = off;
-				lines[nlines].len = len;
-				lines[nlines].as = off + as;
-				lines[nlines].al = al;
-				nlines++;
-			}
+			if (text_find_address(t + off, len, &as, &al))
+				add_line(lines, &nlines, off, len, off + as, al);
 			off = nx;
 		}
 		nlines = drop_sender(b, t, lines, nlines, sender);

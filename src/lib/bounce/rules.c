@@ -881,18 +881,26 @@ static bool cond_holds(struct eval *e, const struct cond *c)
 	return c->neg ? !v : v;
 }
 
+/* Do all the conditions of RU hold (tested in its cost order)? */
+static bool rule_holds(struct eval *e, const struct rule *ru)
+{
+	size_t j;
+
+	for (j = 0; j < ru->nconds; j++)
+		if (!cond_holds(e, &ru->conds[ru->order[j]]))
+			return false;
+	return true;
+}
+
 /* The status a "pseudo" line gives the decided reason, or NULL. */
 static const char *pick_pseudo(struct eval *e)
 {
-	size_t i, j;
+	size_t i;
 
 	for (i = 0; i < e->r->npseudos; i++) {
 		const struct rule *ru = &e->r->pseudos[i];
 
-		for (j = 0; j < ru->nconds; j++)
-			if (!cond_holds(e, &ru->conds[ru->order[j]]))
-				break;
-		if (j == ru->nconds)
+		if (rule_holds(e, ru))
 			return ru->reason;
 	}
 	return NULL;
@@ -939,10 +947,7 @@ md_status rules_classify(const md_bounce_rules *r, md_bounce *b, bounce_rec *rec
 	for (i = 0; i < r->nrules; i++) {
 		const struct rule *ru = &r->rules[i];
 
-		for (j = 0; j < ru->nconds; j++)
-			if (!cond_holds(&e, &ru->conds[ru->order[j]]))
-				break;
-		if (j < ru->nconds)
+		if (!rule_holds(&e, ru))
 			continue;
 		if (strcmp(ru->reason, "@status") == 0)
 			rec->r.reason = e.statusname;
