@@ -57,6 +57,19 @@ static const struct {
 	{"rhost", K_RHOST},       {"format", K_FORMAT},         {"reason", K_REASON},
 };
 
+/* A lowercase glob split at '*' into literal segments. */
+struct glob {
+	const char *src;
+	const char **seg;
+	size_t *len;
+	size_t n;
+	/* the rarest byte pairs of the longest segment: a diagnostic that
+	 * lacks one of them cannot match, so most phrases are rejected
+	 * without a search (core/bigram.h) */
+	uint16_t keys[MD_BIGRAM_KEYS];
+	size_t nkeys;
+};
+
 struct cond {
 	enum cond_key key;
 	bool neg;
@@ -64,6 +77,10 @@ struct cond {
 	size_t nalts;
 	size_t set;  /* K_PHRASES: index of the phrase set */
 	const char *src; /* as written, for "matched" */
+	/* the same condition written on many rules (a group's, a provider's)
+	 * shares one id, so a record tests it once (struct eval.condcache) */
+	unsigned id;
+	struct glob text; /* K_TEXT: the compiled pattern */
 };
 
 struct rule {
@@ -76,6 +93,10 @@ struct rule {
 	 * cost. "matched" still lists them as written. */
 	unsigned char *order;
 	unsigned line;
+	/* the next rule whose first tested condition is another one: when
+	 * this rule's first fails, so do those of the rules up to there (a
+	 * provider's rules, a group's) */
+	size_t skip;
 };
 
 static int cond_cost(const struct cond *c)
@@ -99,19 +120,6 @@ static bool set_order(md_arena *a, struct rule *ru)
 	}
 	return true;
 }
-
-/* A lowercase glob split at '*' into literal segments. */
-struct glob {
-	const char *src;
-	const char **seg;
-	size_t *len;
-	size_t n;
-	/* the rarest byte pairs of the longest segment: a diagnostic that
-	 * lacks one of them cannot match, so most phrases are rejected
-	 * without a search (core/bigram.h) */
-	uint16_t keys[MD_BIGRAM_KEYS];
-	size_t nkeys;
-};
 
 struct phrase_set {
 	char *name;
@@ -148,6 +156,8 @@ struct md_bounce_rules {
 	size_t nprov, capprov;
 	reason_info *reasons;
 	size_t nreasons, capreasons;
+	unsigned ncondids; /* distinct conditions (struct cond.id) */
+	size_t tempfail; /* the phrase set "tempfail", or nsets */
 };
 
 /* --- growing arena arrays --- */
@@ -247,7 +257,6 @@ static bool glob_match(const char *h, size_t hn, const struct glob *g)
 static bool glob_search(const char *h, size_t hn, const char *pat)
 {
 	const char *p = pat, *end = h + hn, *cur = h;
-	bool first = true;
 
 	for (;;) {
 		const char *star = strchr(p, '*');
@@ -260,8 +269,6 @@ static bool glob_search(const char *h, size_t hn, const char *pat)
 				return false;
 			cur = at + sl;
 		}
-		(void)first;
-		first = false;
 		if (star == NULL)
 			return true;
 		p = star + 1;
@@ -379,7 +386,7 @@ static md_status parse_cond(md_bounce_rules *r, char *s, struct cond *c, char *w
 	if (text) {
 		c->alts[0] = lower_copy(r->a, v);
 		c->nalts = 1;
-		return c->alts[0] ? MD_OK : MD_ENOMEM;
+		return c->alts[0] && compile_glob(r->a, c->alts[0], &c->text) ? MD_OK : MD_ENOMEM;
 	}
 	for (i = 0; i < n; i++) {
 		bar = strchr(v, '|');
@@ -597,6 +604,67 @@ static md_status load_line(md_bounce_rules *r, char *line, struct cond *group, s
 	return MD_EPARSE;
 }
 
+static uint32_t hash_str(const char *s)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+/* Give every condition its id: equal text as written ("!key=value") is
+ * the same condition. Also find the "tempfail" set once. */
+static md_status intern_conds(md_bounce_rules *r)
+{
+	size_t total = 0, cap = 16, i, j, pass;
+	const struct cond **slot;
+
+	for (i = 0; i < r->nrules; i++)
+		total += r->rules[i].nconds;
+	for (i = 0; i < r->npseudos; i++)
+		total += r->pseudos[i].nconds;
+	while (cap < total * 2)
+		cap *= 2;
+	slot = md_calloc(cap, sizeof(*slot));
+	if (slot == NULL)
+		return MD_ENOMEM;
+	r->ncondids = 0;
+	for (pass = 0; pass < 2; pass++) {
+		struct rule *list = pass == 0 ? r->rules : r->pseudos;
+		size_t n = pass == 0 ? r->nrules : r->npseudos;
+
+		for (i = 0; i < n; i++)
+			for (j = 0; j < list[i].nconds; j++) {
+				struct cond *c = &list[i].conds[j];
+				size_t k = hash_str(c->src) & (cap - 1);
+
+				while (slot[k] != NULL && strcmp(slot[k]->src, c->src) != 0)
+					k = (k + 1) & (cap - 1);
+				if (slot[k] == NULL) {
+					c->id = r->ncondids++;
+					slot[k] = c;
+				} else {
+					c->id = slot[k]->id;
+				}
+			}
+	}
+	md_free(slot);
+	for (i = r->nrules; i-- > 0;) {
+		const struct rule *ru = &r->rules[i], *nx = &r->rules[i + 1];
+
+		r->rules[i].skip = i + 1;
+		if (i + 1 < r->nrules && ru->nconds > 0 && nx->nconds > 0 &&
+		    ru->conds[ru->order[0]].id == nx->conds[nx->order[0]].id)
+			r->rules[i].skip = nx->skip;
+	}
+	r->tempfail = r->nsets;
+	for (i = 0; i < r->nsets; i++)
+		if (strcmp(r->sets[i].name, "tempfail") == 0)
+			r->tempfail = i;
+	return MD_OK;
+}
+
 md_status md_bounce_rules_load_text(const char *name, const char *text, size_t len,
                                     md_bounce_rules **out, char *err, size_t errlen)
 {
@@ -655,6 +723,8 @@ md_status md_bounce_rules_load_text(const char *name, const char *text, size_t l
 					st = MD_ENOMEM;
 		}
 	}
+	if (st == MD_OK)
+		st = intern_conds(r);
 	if (st != MD_OK) {
 		if (err != NULL && errlen > 0) {
 			if (st == MD_ENOMEM)
@@ -801,6 +871,7 @@ struct eval {
 	const char *statusname;
 	signed char *setcache; /* -1 unknown, 0 no, 1 yes */
 	const char **setwhich;
+	signed char *condcache; /* by struct cond.id: -1 unknown, 0 no, 1 yes */
 };
 
 static bool set_match(struct eval *e, size_t set)
@@ -831,6 +902,10 @@ static bool cond_holds(struct eval *e, const struct cond *c)
 	const md_bounce_record *r = &e->rec->r;
 	bool v = false;
 
+	/* the reason changes between the rules and the pseudo lines: never
+	 * cached */
+	if (c->key != K_REASON && e->condcache[c->id] >= 0)
+		return e->condcache[c->id] == 1;
 	switch (c->key) {
 	case K_STATUS:
 		v = alt_full(c, r->status);
@@ -842,7 +917,8 @@ static bool cond_holds(struct eval *e, const struct cond *c)
 		v = alt_full(c, r->replycode);
 		break;
 	case K_TEXT:
-		v = glob_search(e->lower, e->lower_len, c->alts[0]);
+		v = md_bigrams_has_all(&e->bigrams, c->text.keys, c->text.nkeys) &&
+		    glob_match(e->lower, e->lower_len, &c->text);
 		break;
 	case K_PHRASES:
 		v = set_match(e, c->set);
@@ -878,17 +954,24 @@ static bool cond_holds(struct eval *e, const struct cond *c)
 		v = alt_full(c, r->reason);
 		break;
 	}
-	return c->neg ? !v : v;
+	if (c->neg)
+		v = !v;
+	e->condcache[c->id] = v;
+	return v;
 }
 
-/* Do all the conditions of RU hold (tested in its cost order)? */
-static bool rule_holds(struct eval *e, const struct rule *ru)
+/* Do all the conditions of RU hold (tested in its cost order)? *FIRST
+ * is set when the first one tested fails. */
+static bool rule_holds(struct eval *e, const struct rule *ru, bool *first)
 {
 	size_t j;
 
+	*first = false;
 	for (j = 0; j < ru->nconds; j++)
-		if (!cond_holds(e, &ru->conds[ru->order[j]]))
+		if (!cond_holds(e, &ru->conds[ru->order[j]])) {
+			*first = j == 0;
 			return false;
+		}
 	return true;
 }
 
@@ -899,8 +982,9 @@ static const char *pick_pseudo(struct eval *e)
 
 	for (i = 0; i < e->r->npseudos; i++) {
 		const struct rule *ru = &e->r->pseudos[i];
+		bool first;
 
-		if (rule_holds(e, ru))
+		if (rule_holds(e, ru, &first))
 			return ru->reason;
 	}
 	return NULL;
@@ -909,7 +993,7 @@ static const char *pick_pseudo(struct eval *e)
 md_status rules_classify(const md_bounce_rules *r, md_bounce *b, bounce_rec *rec)
 {
 	struct eval e;
-	signed char cache[256];
+	signed char cache[256], condcache[4096];
 	const char *which[256];
 	size_t i, j, n = strlen(rec->r.diagnostic);
 	char *low = md_arena_alloc(b->arena, n + 1);
@@ -936,19 +1020,26 @@ md_status rules_classify(const md_bounce_rules *r, md_bounce *b, bounce_rec *rec
 			return MD_ENOMEM;
 	}
 	memset(e.setcache, -1, r->nsets);
+	if (r->ncondids <= sizeof(condcache)) {
+		e.condcache = condcache;
+	} else {
+		e.condcache = md_arena_alloc(b->arena, r->ncondids);
+		if (e.condcache == NULL)
+			return MD_ENOMEM;
+	}
+	memset(e.condcache, -1, r->ncondids);
 	/* the MTA's own wording says the failure is temporary: the pseudo
 	 * status is then 4.0.9xx (Sisimai's soft-bounce pseudo codes) */
-	rec->tempwording = false;
-	for (i = 0; i < r->nsets; i++)
-		if (strcmp(r->sets[i].name, "tempfail") == 0) {
-			rec->tempwording = set_match(&e, i);
-			break;
-		}
+	rec->tempwording = r->tempfail < r->nsets && set_match(&e, r->tempfail);
 	for (i = 0; i < r->nrules; i++) {
 		const struct rule *ru = &r->rules[i];
+		bool first;
 
-		if (!rule_holds(&e, ru))
+		if (!rule_holds(&e, ru, &first)) {
+			if (first)
+				i = ru->skip - 1;
 			continue;
+		}
 		if (strcmp(ru->reason, "@status") == 0)
 			rec->r.reason = e.statusname;
 		else if (strcmp(ru->reason, "@hint") == 0)
