@@ -159,20 +159,10 @@ static const struct text_format formats[] = {
 	 NULL, NULL, NULL, 0},
 };
 
-static bool icontains(const char *p, size_t n, const char *needle)
+/* Does P[0..N) hold the lowercase phrase PH, ignoring ASCII case? */
+static bool icontains(const char *p, size_t n, const char *ph)
 {
-	size_t k = strlen(needle), i, j;
-
-	if (k > n || k == 0)
-		return k == 0;
-	for (i = 0; i + k <= n; i++) {
-		for (j = 0; j < k; j++)
-			if (md_tolower(p[i + j]) != needle[j])
-				break;
-		if (j == k)
-			return true;
-	}
-	return false;
+	return md_ifind(p, n, ph, strlen(ph)) != NULL;
 }
 
 /* Lowercase copy of at most MAX bytes of P into the arena; its byte
@@ -462,22 +452,6 @@ static md_status detect_format(md_bounce *b, const md_fields *h, const char *t, 
 static md_status read_format(md_bounce *b, const md_message *m, const struct text_format *fmt,
                              const char *t, size_t tn, bool *found);
 
-/* Does P[0..N) hold the lowercase phrase PH, ignoring ASCII case? */
-static bool ci_contains(const char *p, size_t n, const char *ph)
-{
-	size_t pl = strlen(ph), i, j;
-
-	for (i = 0; pl > 0 && i + pl <= n; i++) {
-		if (md_tolower(p[i]) != ph[0])
-			continue;
-		for (j = 1; j < pl && md_tolower(p[i + j]) == ph[j]; j++)
-			;
-		if (j == pl)
-			return true;
-	}
-	return false;
-}
-
 /* Could detect_format() name a TF_TEXT_FIRST format? Only when one of
  * their phrases occurs where it looks (the same texts and bounds): a
  * cheap test that spares most DSNs the full detection. */
@@ -492,9 +466,9 @@ static bool names_text_first_format(const md_fields *h, const char *t, size_t tn
 		for (k = 0; formats[i].detect[k] != NULL; k++) {
 			const char *ph = formats[i].detect[k];
 
-			if (ci_contains(t, tn < 4096 ? tn : 4096, ph) ||
-			    (subj && ci_contains(subj, strlen(subj) < 1024 ? strlen(subj) : 1024, ph)) ||
-			    (from && ci_contains(from, strlen(from) < 1024 ? strlen(from) : 1024, ph)))
+			if (icontains(t, tn < 4096 ? tn : 4096, ph) ||
+			    (subj && icontains(subj, strlen(subj) < 1024 ? strlen(subj) : 1024, ph)) ||
+			    (from && icontains(from, strlen(from) < 1024 ? strlen(from) : 1024, ph)))
 				return true;
 		}
 	}

@@ -156,6 +156,15 @@ struct md_bounce_rules {
 	size_t nprov, capprov;
 	reason_info *reasons;
 	size_t nreasons, capreasons;
+	/* every provider suffix, hashed (open addressing, a power of two
+	 * slots): a host is looked up once per label instead of compared
+	 * with every suffix */
+	struct suffix_slot {
+		const char *suf;
+		size_t len;
+		size_t prov; /* the first provider that lists it */
+	} *suffixes;
+	size_t nsuffixslots;
 	unsigned ncondids; /* distinct conditions (struct cond.id) */
 	size_t tempfail; /* the phrase set "tempfail", or nsets */
 };
@@ -604,13 +613,50 @@ static md_status load_line(md_bounce_rules *r, char *line, struct cond *group, s
 	return MD_EPARSE;
 }
 
-static uint32_t hash_str(const char *s)
+static uint32_t hash_mem(const char *s, size_t n)
 {
 	uint32_t h = 2166136261u; /* FNV-1a */
+	size_t i;
 
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
 	return h;
+}
+
+static struct suffix_slot *suffix_slot(const md_bounce_rules *r, const char *s, size_t n)
+{
+	size_t k = hash_mem(s, n) & (r->nsuffixslots - 1);
+
+	while (r->suffixes[k].suf != NULL &&
+	       !(r->suffixes[k].len == n && memcmp(r->suffixes[k].suf, s, n) == 0))
+		k = (k + 1) & (r->nsuffixslots - 1);
+	return &r->suffixes[k];
+}
+
+static md_status index_suffixes(md_bounce_rules *r)
+{
+	size_t total = 0, i, j;
+
+	for (i = 0; i < r->nprov; i++)
+		total += r->prov[i].n;
+	r->nsuffixslots = 16;
+	while (r->nsuffixslots < total * 2)
+		r->nsuffixslots *= 2;
+	r->suffixes = md_arena_zalloc(r->a, r->nsuffixslots * sizeof(*r->suffixes));
+	if (r->suffixes == NULL)
+		return MD_ENOMEM;
+	for (i = 0; i < r->nprov; i++)
+		for (j = 0; j < r->prov[i].n; j++) {
+			const char *suf = r->prov[i].suffixes[j];
+			struct suffix_slot *sl = suffix_slot(r, suf, strlen(suf));
+
+			if (sl->suf == NULL && suf[0] != '\0') {
+				sl->suf = suf;
+				sl->len = strlen(suf);
+				sl->prov = i;
+			}
+		}
+	return MD_OK;
 }
 
 /* Give every condition its id: equal text as written ("!key=value") is
@@ -619,6 +665,7 @@ static md_status intern_conds(md_bounce_rules *r)
 {
 	size_t total = 0, cap = 16, i, j, pass;
 	const struct cond **slot;
+	md_status st;
 
 	for (i = 0; i < r->nrules; i++)
 		total += r->rules[i].nconds;
@@ -637,7 +684,7 @@ static md_status intern_conds(md_bounce_rules *r)
 		for (i = 0; i < n; i++)
 			for (j = 0; j < list[i].nconds; j++) {
 				struct cond *c = &list[i].conds[j];
-				size_t k = hash_str(c->src) & (cap - 1);
+				size_t k = hash_mem(c->src, strlen(c->src)) & (cap - 1);
 
 				while (slot[k] != NULL && strcmp(slot[k]->src, c->src) != 0)
 					k = (k + 1) & (cap - 1);
@@ -650,6 +697,9 @@ static md_status intern_conds(md_bounce_rules *r)
 			}
 	}
 	md_free(slot);
+	st = index_suffixes(r);
+	if (st != MD_OK)
+		return st;
 	for (i = r->nrules; i-- > 0;) {
 		const struct rule *ru = &r->rules[i], *nx = &r->rules[i + 1];
 
@@ -828,23 +878,15 @@ const char *rules_status_reason(const md_bounce_rules *r, const char *code)
 	return "";
 }
 
-/* Does LOWER (a lowercase host or domain, HL bytes) end with SUFFIX on
- * a label boundary? */
-static bool host_suffix(const char *lower, size_t hl, const char *suf)
-{
-	size_t sl = strlen(suf);
-
-	if (sl == 0 || sl > hl || memcmp(lower + hl - sl, suf, sl) != 0)
-		return false;
-	return hl == sl || lower[hl - sl - 1] == '.' || suf[0] == '.';
-}
-
+/* The provider of HOST: the first one (in file order) that lists a
+ * suffix of it ending on a label boundary; a suffix written with a
+ * leading '.' matches subdomains only. */
 const char *rules_provider(const md_bounce_rules *r, const char *host)
 {
 	char lower[256];
-	size_t i, j, hl;
+	size_t i, hl, best = r->nprov;
 
-	if (host == NULL || host[0] == '\0')
+	if (host == NULL || host[0] == '\0' || r->nsuffixslots == 0)
 		return "";
 	hl = strlen(host);
 	while (hl > 0 && (host[hl - 1] == '.' || host[hl - 1] == ']' || host[hl - 1] == '>'))
@@ -853,11 +895,21 @@ const char *rules_provider(const md_bounce_rules *r, const char *host)
 		return ""; /* no host name is that long (RFC 1035: 253) */
 	for (i = 0; i < hl; i++)
 		lower[i] = (char)md_tolower(host[i]);
-	for (i = 0; i < r->nprov; i++)
-		for (j = 0; j < r->prov[i].n; j++)
-			if (host_suffix(lower, hl, r->prov[i].suffixes[j]))
-				return r->prov[i].name;
-	return "";
+	for (i = 0; i < hl; i++) {
+		const struct suffix_slot *sl;
+
+		if (i > 0 && lower[i - 1] != '.')
+			continue;
+		sl = suffix_slot(r, lower + i, hl - i);
+		if (sl->suf != NULL && sl->prov < best)
+			best = sl->prov;
+		if (i > 0) {
+			sl = suffix_slot(r, lower + i - 1, hl - i + 1);
+			if (sl->suf != NULL && sl->prov < best)
+				best = sl->prov;
+		}
+	}
+	return best < r->nprov ? r->prov[best].name : "";
 }
 
 /* --- evaluation --- */

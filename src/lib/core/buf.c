@@ -3,6 +3,7 @@
  */
 #include "buf.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -39,9 +40,61 @@ bool md_str_ieq_c(md_str a, const char *s)
 
 bool md_str_istarts(md_str a, const char *prefix)
 {
-	size_t n = strlen(prefix);
+	size_t i;
 
-	return a.n >= n && md_str_ieq((md_str){a.p, n}, (md_str){prefix, n});
+	/* no strlen: most calls test a list of prefixes, and fail at once */
+	for (i = 0; prefix[i] != '\0'; i++)
+		if (i >= a.n || md_tolower(a.p[i]) != md_tolower(prefix[i]))
+			return false;
+	return true;
+}
+
+/* Eight bytes at a time, the test for "one of these bytes equals C"
+ * (C repeated in every byte of REP): a zero byte in W ^ REP. May report
+ * a byte after a real hit too, never a miss. */
+static inline bool word_has(uint64_t w, uint64_t rep)
+{
+	uint64_t x = w ^ rep;
+
+	return ((x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull) != 0;
+}
+
+const char *md_ifind(const char *h, size_t n, const char *needle, size_t k)
+{
+	unsigned char c0, c1;
+	uint64_t r0, r1;
+	size_t i, last;
+
+	if (k == 0)
+		return h;
+	if (k > n)
+		return NULL;
+	c0 = (unsigned char)needle[0];
+	c1 = (unsigned char)md_toupper(c0);
+	r0 = 0x0101010101010101ull * c0;
+	r1 = 0x0101010101010101ull * c1;
+	last = n - k; /* the last position the needle can start at */
+	for (i = 0; i <= last;) {
+		if (last - i >= 8) {
+			uint64_t w;
+
+			memcpy(&w, h + i, sizeof(w));
+			if (!word_has(w, r0) && !word_has(w, r1)) {
+				i += 8;
+				continue;
+			}
+		}
+		if ((unsigned char)md_tolower(h[i]) == c0) {
+			size_t j;
+
+			for (j = 1; j < k && md_tolower(h[i + j]) == needle[j]; j++)
+				;
+			if (j == k)
+				return h + i;
+		}
+		i++;
+	}
+	return NULL;
 }
 
 md_str md_str_trim(md_str s)

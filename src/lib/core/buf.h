@@ -27,6 +27,9 @@ bool md_str_eq(md_str a, md_str b);
 bool md_str_ieq(md_str a, md_str b);
 bool md_str_ieq_c(md_str a, const char *s);
 bool md_str_istarts(md_str a, const char *prefix);
+/* The first place in H[0..N) where NEEDLE[0..K) (lowercase) occurs,
+ * ignoring ASCII case; NULL when it does not. */
+const char *md_ifind(const char *h, size_t n, const char *needle, size_t k);
 md_str md_str_trim(md_str s); /* strip SP, HTAB, CR, LF at both ends */
 
 typedef struct md_buf {
