@@ -13,6 +13,7 @@
 
 #include "core/alloc.h"
 #include "core/arena.h"
+#include "core/ascii.h"
 #include "core/buf.h"
 #include "core/cursor.h"
 #include "core/domain.h"
@@ -271,6 +272,54 @@ static void test_num(void **state)
 	assert_false(md_parse_uint_c("99999999999999999999999", UINT64_MAX, &v));
 }
 
+/* The plain definition md_ifind must agree with. */
+static const char *naive_ifind(const char *h, size_t n, const char *needle, size_t k)
+{
+	size_t i, j;
+
+	for (i = 0; i + k <= n; i++) {
+		for (j = 0; j < k && md_tolower(h[i + j]) == needle[j]; j++)
+			;
+		if (j == k)
+			return h + i;
+	}
+	return NULL;
+}
+
+static void test_ifind(void **state)
+{
+	static const char alphabet[] = "aAbB -\xc3\xa9\x00";
+	const char *h = "Delivery to the following RECIPIENT failed permanently";
+	char hay[64], nee[6];
+	unsigned seed = 12345;
+	size_t round;
+
+	(void)state;
+	assert_ptr_equal(md_ifind(h, strlen(h), "recipient", 9), h + 26);
+	assert_ptr_equal(md_ifind(h, strlen(h), "delivery", 8), h);
+	assert_ptr_equal(md_ifind(h, strlen(h), "permanently", 11), h + strlen(h) - 11);
+	assert_null(md_ifind(h, strlen(h), "permanentlyx", 12));
+	assert_null(md_ifind(h, 8, "delivery ", 9));
+	assert_ptr_equal(md_ifind(h, 0, "", 0), h);
+	/* random haystacks over a small alphabet (case pairs, a byte >= 0x80,
+	 * NUL): every answer is the naive one, at every length and offset */
+	for (round = 0; round < 20000; round++) {
+		size_t n = (seed = seed * 1103515245u + 12345u) >> 16 & 63, k, i;
+
+		for (i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			hay[i] = alphabet[(seed >> 16) % (sizeof(alphabet) - 1)];
+		}
+		seed = seed * 1103515245u + 12345u;
+		k = 1 + (seed >> 16) % 4;
+		for (i = 0; i < k; i++) {
+			seed = seed * 1103515245u + 12345u;
+			nee[i] = (char)md_tolower(alphabet[(seed >> 16) % (sizeof(alphabet) - 1)]);
+		}
+		assert_ptr_equal(md_ifind(hay, n, nee, k), naive_ifind(hay, n, nee, k));
+	}
+}
+
 static void test_alloc_fault(void **state)
 {
 	md_arena *a;
@@ -304,6 +353,7 @@ int main(void)
 		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_domain),
 		cmocka_unit_test(test_num),
+		cmocka_unit_test(test_ifind),
 		cmocka_unit_test(test_alloc_fault),
 	};
 
