@@ -63,6 +63,20 @@ t_eq "real bounce is not phishing" "$("$MAILDIAG" bounce --format ndjson "$EX" |
 # rules are data: a user rule file changes the decision
 printf 'reason\tmyreason\tfiltered\treputation\tno\tno\t5.0.999\tcustom advice\nrule\tmyreason\ttext=*dmarc*\n' > "$tmp/rules.tsv"
 t_eq "custom rules" "$("$MAILDIAG" bounce --format ndjson --rules "$tmp/rules.tsv" "$EX" | field 0 reason)" "myreason"
+# providers: the first in file order that lists a suffix of the host on a
+# label boundary; a leading '.' matches subdomains only. Rules: a group's
+# failing condition skips its rules, a rule whose second condition fails
+# does not skip the next rule that shares its first.
+R='reason\tr1\tfiltered\treputation\tno\tno\t5.0.999\tr1\nreason\tr2\tfiltered\treputation\tno\tno\t5.0.999\tr2\nreason\tr3\tfiltered\treputation\tno\tno\t5.0.999\tr3\n'
+printf "$R"'provider\tpa\t.l.google.com\nprovider\tpb\tgoogle.com\nprovider\tpc\tgmail-smtp-in.l.google.com\ngroup\tprovider=pb\nrule\tr1\ttext=*dmarc*\ngroup\nrule\tr2\tprovider=pa\ttext=*no such words*\nrule\tr3\tprovider=pa\ttext=*dmarc*\n' > "$tmp/prov.tsv"
+out=$("$MAILDIAG" bounce --format ndjson --rules "$tmp/prov.tsv" "$EX")
+t_eq "provider file order" "$(echo "$out" | field 0 provider)" "pa"
+t_eq "rule after a shared first condition" "$(echo "$out" | field 0 reason)" "r3"
+t_eq "rule matched line" "$(echo "$out" | field 0 matched)" "prov.tsv:11 provider=pa text=*dmarc*"
+printf "$R"'provider\tpa\t.gmail-smtp-in.l.google.com\nprovider\tpb\tL.Google.COM\nrule\tr1\tprovider=pa\nrule\tr2\tprovider=pb\n' > "$tmp/prov2.tsv"
+out=$("$MAILDIAG" bounce --format ndjson --rules "$tmp/prov2.tsv" "$EX")
+t_eq "leading dot: subdomains only" "$(echo "$out" | field 0 provider)" "pb"
+t_eq "provider rule" "$(echo "$out" | field 0 reason)" "r2"
 printf 'rule\tnosuchreason\n' > "$tmp/bad.tsv"
 t_contains "bad rules" "$("$MAILDIAG" bounce --rules "$tmp/bad.tsv" "$EX" 2>&1)" "bad.tsv:1: reason \"nosuchreason\" is not defined"
 t_exit "bad rules exit" 2 "$MAILDIAG" bounce --rules "$tmp/bad.tsv" "$EX"
