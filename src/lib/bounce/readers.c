@@ -97,17 +97,18 @@ static bool paragraph_about(const char *t, size_t tn, size_t from, const char *a
                             size_t *pl)
 {
 	size_t al = strlen(addr), i, j;
+	char lower[1024]; /* longer than any address (RFC 5321: 256) */
+	const char *at;
 
-	if (al == 0 || t == NULL)
+	if (al == 0 || al > sizeof(lower) || t == NULL || from > tn)
 		return false;
-	for (i = from; i + al <= tn; i++) {
+	for (j = 0; j < al; j++)
+		lower[j] = (char)md_tolower(addr[j]);
+	at = md_ifind(t + from, tn - from, lower, al);
+	if (at != NULL) {
 		size_t s, e, lines = 0;
 
-		for (j = 0; j < al; j++)
-			if (md_tolower(t[i + j]) != md_tolower(addr[j]))
-				break;
-		if (j < al)
-			continue;
+		i = (size_t)(at - t);
 		s = i;
 		while (s > 0 && t[s - 1] != '\n' && t[s - 1] != '\r')
 			s--;

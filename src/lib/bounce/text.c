@@ -286,10 +286,12 @@ bool text_find_address(const char *p, size_t n, size_t *start, size_t *len)
 	size_t i;
 
 	for (i = 0; i < n; i++) {
+		const char *at = memchr(p + i, '@', n - i);
 		size_t s, e;
 
-		if (p[i] != '@')
-			continue;
+		if (at == NULL)
+			return false;
+		i = (size_t)(at - p);
 		s = i;
 		while (s > 0 && is_addrch(p[s - 1]) && i - s < 64)
 			s--;

@@ -2,6 +2,7 @@
  * bigram.c - the byte-pair set of bigram.h.
  */
 #include "core/bigram.h"
+#include "core/buf.h"
 
 #include <string.h>
 
@@ -55,25 +56,6 @@ bool md_bigrams_may_hold(const md_bigrams *s, const char *needle, size_t n)
 	return true;
 }
 
-/* How common a byte is in English mail text, roughly (letter frequency
- * ranks; space and common letters high, rare letters and punctuation
- * low). Only the order matters. */
-static int commonness(int c)
-{
-	static const char order[] = " etaoinsrhldcumfpgwybvkxjqz";
-	const char *at;
-
-	c = md_tolower(c);
-	if (c == 0)
-		return 0;
-	at = strchr(order, c);
-	if (at != NULL)
-		return 30 - (int)(at - order);
-	if (md_isdigit(c))
-		return 8;
-	return 5;
-}
-
 size_t md_bigram_keys(const char *needle, size_t n, uint16_t *keys, size_t max)
 {
 	int score[64];
@@ -83,7 +65,7 @@ size_t md_bigram_keys(const char *needle, size_t n, uint16_t *keys, size_t max)
 		max = 64;
 	for (i = 0; i + 1 < n; i++) {
 		uint16_t key = (uint16_t)md_bigram_key(needle[i], needle[i + 1]);
-		int sc = commonness(needle[i]) + commonness(needle[i + 1]);
+		int sc = md_byte_commonness(needle[i]) + md_byte_commonness(needle[i + 1]);
 		bool dup = false;
 
 		for (j = 0; j < k; j++)

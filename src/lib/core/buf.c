@@ -49,6 +49,27 @@ bool md_str_istarts(md_str a, const char *prefix)
 	return true;
 }
 
+/* How common each byte is in English mail text, roughly: letter
+ * frequency ranks (either case), space the most common, digits above
+ * punctuation, which is 0. */
+static const unsigned char commonness[256] = {
+	[' '] = 27, ['e'] = 26, ['t'] = 25, ['a'] = 24, ['o'] = 23, ['i'] = 22, ['n'] = 21,
+	['s'] = 20, ['r'] = 19, ['h'] = 18, ['l'] = 17, ['d'] = 16, ['c'] = 15, ['u'] = 14,
+	['m'] = 13, ['f'] = 12, ['p'] = 11, ['g'] = 10, ['w'] = 9,  ['y'] = 8,  ['b'] = 7,
+	['v'] = 6,  ['k'] = 5,  ['x'] = 4,  ['j'] = 3,  ['q'] = 2,  ['z'] = 2,
+	['E'] = 26, ['T'] = 25, ['A'] = 24, ['O'] = 23, ['I'] = 22, ['N'] = 21,
+	['S'] = 20, ['R'] = 19, ['H'] = 18, ['L'] = 17, ['D'] = 16, ['C'] = 15, ['U'] = 14,
+	['M'] = 13, ['F'] = 12, ['P'] = 11, ['G'] = 10, ['W'] = 9,  ['Y'] = 8,  ['B'] = 7,
+	['V'] = 6,  ['K'] = 5,  ['X'] = 4,  ['J'] = 3,  ['Q'] = 2,  ['Z'] = 2,
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1,
+	['7'] = 1, ['8'] = 1, ['9'] = 1,
+};
+
+int md_byte_commonness(int c)
+{
+	return commonness[(unsigned char)c];
+}
+
 /* Eight bytes at a time, the test for "one of these bytes equals C"
  * (C repeated in every byte of REP): a zero byte in W ^ REP. May report
  * a byte after a real hit too, never a miss. */
@@ -63,36 +84,47 @@ const char *md_ifind(const char *h, size_t n, const char *needle, size_t k)
 {
 	unsigned char c0, c1;
 	uint64_t r0, r1;
-	size_t i, last;
+	size_t a = 0, q, j, last;
+	int best = 256;
 
 	if (k == 0)
 		return h;
 	if (k > n)
 		return NULL;
-	c0 = (unsigned char)needle[0];
+	/* look for the needle's rarest byte first (a punctuation mark or a
+	 * rare letter): far fewer candidates than its first letter */
+	for (j = 0; j < k; j++) {
+		int c = commonness[(unsigned char)needle[j]];
+
+		if (c < best) {
+			best = c;
+			a = j;
+		}
+	}
+	c0 = (unsigned char)needle[a];
 	c1 = (unsigned char)md_toupper(c0);
 	r0 = 0x0101010101010101ull * c0;
 	r1 = 0x0101010101010101ull * c1;
-	last = n - k; /* the last position the needle can start at */
-	for (i = 0; i <= last;) {
-		if (last - i >= 8) {
+	last = n - k + a; /* the last place the anchor byte can be */
+	for (q = a; q <= last;) {
+		if (last - q >= 8) {
 			uint64_t w;
 
-			memcpy(&w, h + i, sizeof(w));
-			if (!word_has(w, r0) && !word_has(w, r1)) {
-				i += 8;
+			memcpy(&w, h + q, sizeof(w));
+			if (!word_has(w, r0) && (c0 == c1 || !word_has(w, r1))) {
+				q += 8;
 				continue;
 			}
 		}
-		if ((unsigned char)md_tolower(h[i]) == c0) {
-			size_t j;
+		if ((unsigned char)md_tolower(h[q]) == c0) {
+			const char *s = h + q - a;
 
-			for (j = 1; j < k && md_tolower(h[i + j]) == needle[j]; j++)
+			for (j = 0; j < k && md_tolower(s[j]) == needle[j]; j++)
 				;
 			if (j == k)
-				return h + i;
+				return s;
 		}
-		i++;
+		q++;
 	}
 	return NULL;
 }

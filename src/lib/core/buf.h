@@ -27,6 +27,10 @@ bool md_str_eq(md_str a, md_str b);
 bool md_str_ieq(md_str a, md_str b);
 bool md_str_ieq_c(md_str a, const char *s);
 bool md_str_istarts(md_str a, const char *prefix);
+/* How common the byte C is in English mail text, roughly (only the order
+ * matters: 0 for punctuation, up to 27 for space): searches anchor on a
+ * needle's rarest byte. */
+int md_byte_commonness(int c);
 /* The first place in H[0..N) where NEEDLE[0..K) (lowercase) occurs,
  * ignoring ASCII case; NULL when it does not. */
 const char *md_ifind(const char *h, size_t n, const char *needle, size_t k);

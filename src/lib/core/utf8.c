@@ -3,6 +3,9 @@
  */
 #include "utf8.h"
 
+#include <stdint.h>
+#include <string.h>
+
 size_t md_utf8_seqlen(const unsigned char *p, size_t n)
 {
 	unsigned c = p[0];
@@ -39,6 +42,17 @@ bool md_utf8_valid(const char *p, size_t n)
 	size_t i = 0, k;
 
 	while (i < n) {
+		/* ASCII runs eight bytes at a time: most mail text is ASCII */
+		while (n - i >= 8) {
+			uint64_t w;
+
+			memcpy(&w, u + i, sizeof(w));
+			if (w & 0x8080808080808080ull)
+				break;
+			i += 8;
+		}
+		if (i >= n)
+			break;
 		k = md_utf8_seqlen(u + i, n - i);
 		if (k == 0)
 			return false;

@@ -1139,6 +1139,13 @@ const char *md_part_text(const md_mime_part *cp, size_t *len)
 	d = md_part_decoded(p, &dn);
 	if (d == NULL)
 		return NULL;
+	if (md_charset_keeps(md_part_param(p, "charset"), d, dn)) {
+		p->text = d; /* unchanged: share the bytes */
+		p->text_len = dn;
+		if (len)
+			*len = dn;
+		return d;
+	}
 	md_buf_init(&b, m->lim.max_decoded_bytes * 4 + 8);
 	if (md_charset_to_utf8(&m->iconv, &b, md_part_param(p, "charset"), d, dn) == MD_OK) {
 		if (b.n == dn && (dn == 0 || memcmp(b.p, d, dn) == 0)) {

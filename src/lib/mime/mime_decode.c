@@ -332,6 +332,28 @@ static md_status iconv_convert(iconv_t cd, md_buf *out, const char *p, size_t n)
 	return MD_OK;
 }
 
+bool md_charset_keeps(const char *charset, const char *p, size_t n)
+{
+	const char *name;
+	size_t i;
+
+	switch (charset_kind(charset, &name)) {
+	case CS_ASCII:
+	case CS_UTF8:
+	case CS_AUTO:
+		return md_utf8_valid(p, n);
+	case CS_LATIN1:
+		for (i = 0; i < n; i++)
+			if ((unsigned char)p[i] >= 0x80)
+				return false;
+		return true;
+	case CS_ICONV:
+		break;
+	}
+	/* ASCII bytes can still change: ISO-2022-JP's escapes, UTF-7, UTF-16 */
+	return false;
+}
+
 md_status md_charset_to_utf8(struct md_iconv_cache **cache, md_buf *out,
                              const char *charset, const char *p, size_t n)
 {

@@ -116,6 +116,10 @@ md_status md_qp_decode(md_buf *out, const char *p, size_t n);
  */
 md_status md_charset_to_utf8(struct md_iconv_cache **cache, md_buf *out,
                              const char *charset, const char *p, size_t n);
+/* Would md_charset_to_utf8 give P[0..N) back unchanged (UTF-8 or ASCII
+ * text labelled as such, or unlabelled)? The common case, decided
+ * without a copy. */
+bool md_charset_keeps(const char *charset, const char *p, size_t n);
 void md_iconv_cache_free(struct md_iconv_cache *c);
 /* RFC 2047: decode encoded words in P into OUT (UTF-8). */
 md_status md_decode_words(struct md_iconv_cache **cache, md_buf *out,
