@@ -251,6 +251,20 @@ static bool attached_status(const char *t, size_t n, char *out, size_t outlen)
 	return false;
 }
 
+md_status lowered_text_set(md_bounce *b, lowered_text *lt, const char *p, size_t n)
+{
+	char *l = md_arena_alloc(b->arena, n + 1);
+
+	if (l == NULL)
+		return MD_ENOMEM;
+	memset(lt->pairs.w, 0, sizeof(lt->pairs.w));
+	md_bigrams_add_lower(&lt->pairs, l, p, n);
+	l[n] = '\0';
+	lt->p = l;
+	lt->n = n;
+	return MD_OK;
+}
+
 static bool generic_status(const char *s)
 {
 	size_t n = strlen(s);
@@ -266,7 +280,12 @@ static md_status complete(md_bounce *b, const md_bounce_rules *rules, bounce_rec
 	size_t dn = strlen(d);
 	char buf[256];
 	const reason_info *ri;
+	lowered_text low;
 	md_status st;
+
+	st = lowered_text_set(b, &low, d, dn);
+	if (st != MD_OK)
+		return st;
 
 	if (r->addresser[0] == '\0')
 		r->addresser = b->addresser && b->addresser[0] ? b->addresser : bounce_to;
@@ -290,7 +309,7 @@ static md_status complete(md_bounce *b, const md_bounce_rules *rules, bounce_rec
 		if (r->replycode[0] == '\0' && text_find_replycode(d, dn, buf))
 			r->replycode = bounce_strn(b, buf, 3);
 		if (r->smtpcommand[0] == '\0') {
-			const char *c = text_find_command(d, dn);
+			const char *c = text_find_command_lowered(&low);
 
 			if (c != NULL)
 				r->smtpcommand = c;
@@ -311,7 +330,7 @@ static md_status complete(md_bounce *b, const md_bounce_rules *rules, bounce_rec
 	}
 	if (r->provider[0] == '\0')
 		r->provider = rules_provider(rules, r->lhost);
-	st = rules_classify(rules, b, rec);
+	st = rules_classify(rules, b, rec, &low);
 	if (st != MD_OK)
 		return st;
 	ri = rules_reason(rules, r->reason);

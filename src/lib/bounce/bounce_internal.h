@@ -10,6 +10,7 @@
 #include <maildiag/bounce.h>
 
 #include "core/arena.h"
+#include "core/bigram.h"
 #include "core/buf.h"
 
 /* Records per message: a DSN for a mailing list can name many. */
@@ -70,7 +71,19 @@ typedef struct reason_info {
 } reason_info;
 
 /* Decide the reason of REC with RULES; fills reason and matched. */
-md_status rules_classify(const md_bounce_rules *rules, md_bounce *b, bounce_rec *rec);
+/* A record's diagnostic lowercased once, with its byte pairs: the
+ * command search and the rules' phrase searches share them. */
+typedef struct lowered_text {
+	const char *p; /* N bytes, NUL-terminated */
+	size_t n;
+	md_bigrams pairs;
+} lowered_text;
+
+/* Fill LT from P[0..N) (the copy goes to B's arena). */
+md_status lowered_text_set(md_bounce *b, lowered_text *lt, const char *p, size_t n);
+/* Decide REC's reason; DIAG is its diagnostic, lowered. */
+md_status rules_classify(const md_bounce_rules *rules, md_bounce *b, bounce_rec *rec,
+                         const lowered_text *diag);
 const reason_info *rules_reason(const md_bounce_rules *rules, const char *name);
 /* The provider whose host suffixes match HOST ("" when none). */
 const char *rules_provider(const md_bounce_rules *rules, const char *host);
@@ -86,6 +99,8 @@ bool text_find_status(const char *p, size_t n, char *out, size_t outlen);
 bool text_find_replycode(const char *p, size_t n, char *out);
 /* The SMTP command a diagnostic text says failed ("RCPT", ...), or NULL. */
 const char *text_find_command(const char *p, size_t n);
+/* The same on a lowered text. */
+const char *text_find_command_lowered(const lowered_text *lt);
 /* The remote host named in a diagnostic text, copied to OUT, or false. */
 bool text_find_rhost(const char *p, size_t n, char *out, size_t outlen);
 /* Extract the address of an addr-spec in P ("<a@b>", "rfc822; a@b"). */

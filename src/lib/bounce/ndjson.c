@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "core/report_internal.h"
+#include "core/swar.h"
 #include "core/utf8.h"
 
 enum member_type { M_STR, M_BOOL };
@@ -105,6 +106,15 @@ static void put_string(md_buf *b, const char *s)
 
 		if (plain_ascii(c)) {
 			i++;
+			/* runs of plain ASCII a word at a time */
+			while (n - i >= 8) {
+				uint64_t w = md_swar_load(u + i);
+
+				if (md_swar_high(w) | md_swar_below(w, 0x20) | md_swar_eq(w, '"') |
+				    md_swar_eq(w, '\\'))
+					break;
+				i += 8;
+			}
 			continue;
 		}
 		if (c >= 0x80 && (k = md_utf8_seqlen(u + i, n - i)) != 0) {

@@ -915,7 +915,7 @@ const char *rules_provider(const md_bounce_rules *r, const char *host)
 /* --- evaluation --- */
 
 struct eval {
-	md_bigrams bigrams;
+	const md_bigrams *bigrams;
 	const md_bounce_rules *r;
 	const bounce_rec *rec;
 	const char *lower; /* lowercase diagnostic */
@@ -938,7 +938,7 @@ static bool set_match(struct eval *e, size_t set)
 		if (glob_search(e->lower, e->lower_len, s->nots[i]))
 			return false;
 	for (i = 0; i < s->n; i++) {
-		if (!md_bigrams_has_all(&e->bigrams, s->globs[i].keys, s->globs[i].nkeys))
+		if (!md_bigrams_has_all(e->bigrams, s->globs[i].keys, s->globs[i].nkeys))
 			continue;
 		if (glob_match(e->lower, e->lower_len, &s->globs[i])) {
 			e->setcache[set] = 1;
@@ -969,7 +969,7 @@ static bool cond_holds(struct eval *e, const struct cond *c)
 		v = alt_full(c, r->replycode);
 		break;
 	case K_TEXT:
-		v = md_bigrams_has_all(&e->bigrams, c->text.keys, c->text.nkeys) &&
+		v = md_bigrams_has_all(e->bigrams, c->text.keys, c->text.nkeys) &&
 		    glob_match(e->lower, e->lower_len, &c->text);
 		break;
 	case K_PHRASES:
@@ -1042,25 +1042,20 @@ static const char *pick_pseudo(struct eval *e)
 	return NULL;
 }
 
-md_status rules_classify(const md_bounce_rules *r, md_bounce *b, bounce_rec *rec)
+md_status rules_classify(const md_bounce_rules *r, md_bounce *b, bounce_rec *rec,
+                         const lowered_text *diag)
 {
 	struct eval e;
 	signed char cache[256], condcache[4096];
 	const char *which[256];
-	size_t i, j, n = strlen(rec->r.diagnostic);
-	char *low = md_arena_alloc(b->arena, n + 1);
+	size_t i, j;
 	md_buf m;
 
-	if (low == NULL)
-		return MD_ENOMEM;
-	for (i = 0; i < n; i++)
-		low[i] = (char)md_tolower(rec->r.diagnostic[i]);
-	low[n] = '\0';
 	e.r = r;
 	e.rec = rec;
-	e.lower = low;
-	e.lower_len = n;
-	md_bigrams_build(&e.bigrams, low, n);
+	e.lower = diag->p;
+	e.lower_len = diag->n;
+	e.bigrams = &diag->pairs;
 	e.statusname = rules_status_reason(r, rec->r.status);
 	if (r->nsets <= 256) {
 		e.setcache = cache;

@@ -13,6 +13,7 @@
  */
 #include "bounce_internal.h"
 
+#include <assert.h>
 #include <string.h>
 
 #include "core/ascii.h"
@@ -171,33 +172,49 @@ static const struct {
 static const char *const command_anchors[] = {"rcpt", "mail", "data", "ehlo", "helo",
                                               "starttls", "connect"};
 
-const char *text_find_command(const char *p, size_t n)
+const char *text_find_command_lowered(const lowered_text *lt)
 {
-	char low[MD_CMD_WINDOW];
 	bool has[sizeof(command_anchors) / sizeof(command_anchors[0])];
 	size_t i, k, na = sizeof(command_anchors) / sizeof(command_anchors[0]);
+	size_t n = lt->n < MD_CMD_WINDOW ? lt->n : MD_CMD_WINDOW;
 	bool any = false;
 
-	if (n > sizeof(low))
-		n = sizeof(low);
-	for (i = 0; i < n; i++)
-		low[i] = (char)md_tolower(p[i]);
 	for (k = 0; k < na; k++) {
-		has[k] = memmem(low, n, command_anchors[k], strlen(command_anchors[k])) != NULL;
+		size_t al = strlen(command_anchors[k]);
+
+		has[k] = md_bigrams_may_hold(&lt->pairs, command_anchors[k], al) &&
+		         memmem(lt->p, n, command_anchors[k], al) != NULL;
 		any |= has[k];
 	}
 	if (!any)
 		return NULL;
 	for (i = 0; i < sizeof(command_phrases) / sizeof(command_phrases[0]); i++) {
 		const char *ph = command_phrases[i].phrase;
+		size_t pl = strlen(ph);
 		bool possible = false;
 
 		for (k = 0; k < na && !possible; k++)
 			possible = has[k] && strstr(ph, command_anchors[k]) != NULL;
-		if (possible && memmem(low, n, ph, strlen(ph)) != NULL)
+		if (possible && md_bigrams_may_hold(&lt->pairs, ph, pl) && memmem(lt->p, n, ph, pl) != NULL)
 			return command_phrases[i].command;
 	}
 	return NULL;
+}
+
+const char *text_find_command(const char *p, size_t n)
+{
+	static_assert(MD_CMD_WINDOW < 65536, "the window is on the stack");
+	char low[MD_CMD_WINDOW + 1];
+	lowered_text lt;
+
+	if (n > MD_CMD_WINDOW)
+		n = MD_CMD_WINDOW;
+	memset(lt.pairs.w, 0, sizeof(lt.pairs.w));
+	md_bigrams_add_lower(&lt.pairs, low, p, n);
+	low[n] = '\0';
+	lt.p = low;
+	lt.n = n;
+	return text_find_command_lowered(&lt);
 }
 
 static bool is_hostch(int c)
@@ -234,46 +251,34 @@ bool text_find_rhost(const char *p, size_t n, char *out, size_t outlen)
 		"delivery to host ", "connect to ", "from remote host ",
 	};
 	enum { NB = sizeof(before) / sizeof(before[0]) };
-	size_t blen[NB], best_at = 0, i, k, best = NB;
+	size_t k;
 
-	for (k = 0; k < NB; k++)
-		blen[k] = strlen(before[k]);
-	/* one pass over the text: at each word start, which phrases begin
-	 * here and are followed by a host name */
-	for (i = 0; i < n && best > 0; i++) {
-		int c = md_tolower(p[i]);
+	/* the first phrase (in that order) that starts a word somewhere and
+	 * is followed by a host name there */
+	for (k = 0; k < NB; k++) {
+		size_t bl = strlen(before[k]), from = 0;
+		const char *at;
 
-		if (i > 0 && md_isalpha(p[i - 1]))
-			continue;
-		for (k = 0; k < best; k++) {
-			size_t j, bl = blen[k];
+		while (from < n && (at = md_ifind(p + from, n - from, before[k], bl)) != NULL) {
+			size_t i = (size_t)(at - p);
 
-			if (before[k][0] != c || i + bl >= n)
-				continue;
-			for (j = 1; j < bl; j++)
-				if (md_tolower(p[i + j]) != before[k][j])
-					break;
-			if (j < bl)
-				continue;
-			if (take_host(p, n, i + bl, out, outlen)) {
-				best = k;
-				best_at = i;
-				break;
-			}
+			if ((i == 0 || !md_isalpha(p[i - 1])) && i + bl < n && take_host(p, n, i + bl, out, outlen))
+				return true;
+			from = i + 1;
 		}
 	}
-	if (best < NB)
-		return take_host(p, n, best_at + blen[best], out, outlen);
 	/* "mx.example.org [192.0.2.1] did not like our ..." (dma) */
-	for (i = 0; i + 15 < n; i++)
-		if (memcmp(p + i, "did not like our", 16) == 0) {
-			size_t s = i;
+	{
+		const char *d = memmem(p, n, "did not like our", 16);
+		size_t s;
 
-			while (s > 0 && p[s - 1] != '\n')
-				s--;
-			return take_host(p, n, s, out, outlen);
-		}
-	return false;
+		if (d == NULL)
+			return false;
+		s = (size_t)(d - p);
+		while (s > 0 && p[s - 1] != '\n')
+			s--;
+		return take_host(p, n, s, out, outlen);
+	}
 }
 
 static bool is_addrch(int c)

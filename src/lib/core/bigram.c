@@ -6,22 +6,6 @@
 
 #include <string.h>
 
-void md_bigrams_add(md_bigrams *s, const char *p, size_t n)
-{
-	unsigned prev;
-	size_t i;
-
-	if (n == 0)
-		return;
-	prev = (unsigned char)md_tolower(p[0]);
-	for (i = 1; i < n; i++) {
-		unsigned c = (unsigned char)md_tolower(p[i]), k = (prev << 8) | c;
-
-		s->w[k >> 6] |= (uint64_t)1 << (k & 63);
-		prev = c;
-	}
-}
-
 void md_bigrams_add_lower(md_bigrams *s, char *dst, const char *src, size_t n)
 {
 	unsigned prev;
@@ -38,12 +22,6 @@ void md_bigrams_add_lower(md_bigrams *s, char *dst, const char *src, size_t n)
 		s->w[k >> 6] |= (uint64_t)1 << (k & 63);
 		prev = c;
 	}
-}
-
-void md_bigrams_build(md_bigrams *s, const char *p, size_t n)
-{
-	memset(s->w, 0, sizeof(s->w));
-	md_bigrams_add(s, p, n);
 }
 
 bool md_bigrams_may_hold(const md_bigrams *s, const char *needle, size_t n)

@@ -38,10 +38,6 @@ static inline bool md_bigrams_has(const md_bigrams *s, unsigned key)
 	return (s->w[key >> 6] >> (key & 63)) & 1u;
 }
 
-/* Clear S and add every pair of P[0..N). */
-void md_bigrams_build(md_bigrams *s, const char *p, size_t n);
-/* Add the pairs of P[0..N) to S (a union over several texts). */
-void md_bigrams_add(md_bigrams *s, const char *p, size_t n);
 /* Copy SRC[0..N) lowercased (ASCII) to DST and add its pairs to S: the
  * one pass a caller that needs both makes. */
 void md_bigrams_add_lower(md_bigrams *s, char *dst, const char *src, size_t n);

@@ -10,6 +10,7 @@
 
 #include "alloc.h"
 #include "ascii.h"
+#include "swar.h"
 
 md_str md_str_c(const char *s)
 {
@@ -70,20 +71,9 @@ int md_byte_commonness(int c)
 	return commonness[(unsigned char)c];
 }
 
-/* Eight bytes at a time, the test for "one of these bytes equals C"
- * (C repeated in every byte of REP): a zero byte in W ^ REP. May report
- * a byte after a real hit too, never a miss. */
-static inline bool word_has(uint64_t w, uint64_t rep)
-{
-	uint64_t x = w ^ rep;
-
-	return ((x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull) != 0;
-}
-
 const char *md_ifind(const char *h, size_t n, const char *needle, size_t k)
 {
 	unsigned char c0, c1;
-	uint64_t r0, r1;
 	size_t a = 0, q, j, last;
 	int best = 256;
 
@@ -103,15 +93,12 @@ const char *md_ifind(const char *h, size_t n, const char *needle, size_t k)
 	}
 	c0 = (unsigned char)needle[a];
 	c1 = (unsigned char)md_toupper(c0);
-	r0 = 0x0101010101010101ull * c0;
-	r1 = 0x0101010101010101ull * c1;
 	last = n - k + a; /* the last place the anchor byte can be */
 	for (q = a; q <= last;) {
 		if (last - q >= 8) {
-			uint64_t w;
+			uint64_t w = md_swar_load(h + q);
 
-			memcpy(&w, h + q, sizeof(w));
-			if (!word_has(w, r0) && (c0 == c1 || !word_has(w, r1))) {
+			if (!md_swar_eq(w, c0) && (c0 == c1 || !md_swar_eq(w, c1))) {
 				q += 8;
 				continue;
 			}

@@ -3,8 +3,7 @@
  */
 #include "utf8.h"
 
-#include <stdint.h>
-#include <string.h>
+#include "swar.h"
 
 size_t md_utf8_seqlen(const unsigned char *p, size_t n)
 {
@@ -43,14 +42,8 @@ bool md_utf8_valid(const char *p, size_t n)
 
 	while (i < n) {
 		/* ASCII runs eight bytes at a time: most mail text is ASCII */
-		while (n - i >= 8) {
-			uint64_t w;
-
-			memcpy(&w, u + i, sizeof(w));
-			if (w & 0x8080808080808080ull)
-				break;
+		while (n - i >= 8 && !md_swar_high(md_swar_load(u + i)))
 			i += 8;
-		}
 		if (i >= n)
 			break;
 		k = md_utf8_seqlen(u + i, n - i);

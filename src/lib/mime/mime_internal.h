@@ -13,6 +13,7 @@
 
 #include "core/arena.h"
 #include "core/buf.h"
+#include "core/swar.h"
 
 struct md_fields {
 	md_header *v;
@@ -79,13 +80,9 @@ static inline size_t md_line_next(const char *p, size_t n, size_t off,
 	 * byte" test on the word XORed with each; exact, no false hits):
 	 * every reader of the message walks its lines */
 	while (i + 8 <= n) {
-		uint64_t w, a, c;
+		uint64_t w = md_swar_load(p + i);
 
-		memcpy(&w, p + i, 8);
-		a = w ^ UINT64_C(0x0a0a0a0a0a0a0a0a);
-		c = w ^ UINT64_C(0x0d0d0d0d0d0d0d0d);
-		if ((((a - UINT64_C(0x0101010101010101)) & ~a) |
-		     ((c - UINT64_C(0x0101010101010101)) & ~c)) & UINT64_C(0x8080808080808080))
+		if (md_swar_eq(w, '\n') | md_swar_eq(w, '\r'))
 			break;
 		i += 8;
 	}
