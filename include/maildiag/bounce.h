@@ -194,6 +194,37 @@ MD_API md_status md_bounce_batch_add_error(md_bounce_batch *b, const char *file,
 MD_API md_status md_bounce_batch_finish(md_bounce_batch *b);
 MD_API void md_bounce_batch_free(md_bounce_batch *b);
 
+/* --- a whole source, on several threads --- */
+
+/* An input that could not be read or a message that could not be parsed
+ * (ERROR says why), in input order, on the calling thread. */
+typedef void (*md_bounce_error_fn)(void *ud, const char *file, size_t index,
+                                   const char *error);
+
+typedef struct md_bounce_scan_opts {
+	const md_bounce_opts *bounce; /* NULL: the defaults */
+	const md_mime_opts *mime;     /* NULL: the defaults; its charsets serve
+	                                 the calling thread only */
+	unsigned jobs;                /* threads that parse: 0 one per online
+	                                 CPU (at most 8), 1 none (all on the
+	                                 calling thread) */
+	md_bounce_error_fn on_error;  /* may be NULL */
+	void *ud;
+} md_bounce_scan_opts;
+
+/*
+ * Read every item of SRC, parse and classify each message, and add the
+ * results to BATCH (md_bounce_batch_add) in input order: the batch gets
+ * the same records, summaries and findings for any number of jobs.
+ * Unreadable inputs and messages that fail to parse go to ON_ERROR and
+ * md_bounce_batch_add_error; *NFAILED (may be NULL) counts the messages
+ * that failed to parse. The batch is used from the calling thread only.
+ * Errors: MD_EINVAL, MD_ENOMEM, MD_EIO (the batch's sink refused output:
+ * reading stops there).
+ */
+MD_API md_status md_bounce_scan(md_source *src, const md_bounce_scan_opts *opts,
+                                md_bounce_batch *batch, size_t *nfailed);
+
 #ifdef __cplusplus
 }
 #endif

@@ -35,7 +35,9 @@ const char cmd_bounce_usage[] =
 	"                         of mail not sent from them is flagged as backscatter\n"
 	"  --our-domains LIST     your sending domains, comma-separated (the same)\n"
 	"  --sent-log FILE        Message-IDs you sent (a log or a list): a bounce\n"
-	"                         about any other Message-ID is backscatter\n";
+	"                         about any other Message-ID is backscatter\n"
+	"  --jobs N               threads that parse (default: one per CPU, at\n"
+	"                         most 8; 1: none); the output is the same\n";
 
 /* The NDJSON stream's sink: stdout, as cli_render() writes. */
 static int stdout_sink(void *ud, const char *data, size_t len)
@@ -56,6 +58,12 @@ static int streamed_exit_code(const cli_opts *o, const md_report *r)
 		return EXIT_INCOMPLETE;
 	}
 	return md_report_exit_code(r);
+}
+
+/* md_bounce_scan's error callback: one line per input, as read. */
+static void scan_error(void *ud, const char *file, size_t index, const char *error)
+{
+	cli_error(ud, "%s#%zu: %s", file, index, error);
 }
 
 /* "--name VALUE" through the shared parser; NULL when argv[*i] is another
@@ -111,7 +119,7 @@ int cmd_bounce(cli_opts *o, int argc, char **argv)
 	md_bounce_batch *batch = NULL;
 	md_bounce_opts bo = {0};
 	md_mime_opts mo = {.no_copy = true};
-	md_source_item it;
+	md_bounce_scan_opts so = {0};
 	bool dashdash = false, stream;
 	int code = EXIT_USAGE, k;
 	md_status st;
@@ -143,6 +151,17 @@ int cmd_bounce(cli_opts *o, int argc, char **argv)
 			}
 			if ((v = opt_value(o, argc, argv, &k, "--sent-log", &e)) != NULL) {
 				sent_path = v;
+				continue;
+			}
+			if ((v = opt_value(o, argc, argv, &k, "--jobs", &e)) != NULL) {
+				char *end;
+				unsigned long n = strtoul(v, &end, 10);
+
+				if (*v < '0' || *v > '9' || *end != '\0' || n < 1 || n > 64) {
+					cli_error(o, "--jobs %s: not a number from 1 to 64", v);
+					goto out;
+				}
+				so.jobs = (unsigned)n;
 				continue;
 			}
 			if ((v = opt_value(o, argc, argv, &k, "--our-ips", &e)) != NULL) {
@@ -214,36 +233,20 @@ int cmd_bounce(cli_opts *o, int argc, char **argv)
 	stream = o->format == MD_FORMAT_NDJSON;
 	if (stream)
 		md_bounce_batch_set_sink(batch, stdout_sink, stdout);
-	while (md_source_next(src, &it)) {
-		md_message *m = NULL;
-		md_bounce *b = NULL;
-
-		if (it.data == NULL) {
-			cli_error(o, "%s#%zu: %s", it.file, it.index, it.error);
-			md_bounce_batch_add_error(batch, it.file, it.index, it.error);
-			continue;
-		}
-		/* the item's bytes stay valid until the next item: no copy */
-		st = md_message_parse(it.data, it.len, &mo, &m);
-		if (st == MD_OK)
-			st = md_bounce_parse(m, &bo, &b);
-		if (st == MD_OK) {
-			st = md_bounce_batch_add(batch, it.file, it.index, b);
-			if (st == MD_EIO && stream) {
-				md_bounce_free(b);
-				md_message_free(m);
-				cli_error(o, "cannot write output: %s", md_status_str(st));
-				code = EXIT_INCOMPLETE;
-				goto out;
-			}
-		}
-		if (st != MD_OK) {
-			cli_error(o, "%s#%zu: %s", it.file, it.index, md_status_str(st));
-			md_bounce_batch_add_error(batch, it.file, it.index, md_status_str(st));
-			bad++;
-		}
-		md_bounce_free(b);
-		md_message_free(m);
+	so.bounce = &bo;
+	so.mime = &mo;
+	so.on_error = scan_error;
+	so.ud = o;
+	st = md_bounce_scan(src, &so, batch, &bad);
+	if (st == MD_EIO && stream) {
+		cli_error(o, "cannot write output: %s", md_status_str(st));
+		code = EXIT_INCOMPLETE;
+		goto out;
+	}
+	if (st != MD_OK) {
+		cli_error(o, "%s", md_status_str(st));
+		code = EXIT_INCOMPLETE;
+		goto out;
 	}
 	st = md_bounce_batch_finish(batch);
 	if (st == MD_EIO && stream) {

@@ -81,4 +81,25 @@ same = len(lines) == len(recs) and all(list(a.items()) == list(b.items()) for a,
 print("same" if same and len(lines) > 400 else "differ: %d lines, %d records" % (len(lines), len(recs)))
 PY
 )" "same"
+# parsing on threads changes nothing: the same bytes, errors and exit code
+# for one thread and several, with an unreadable input and a broken
+# message among the corpus files (more messages than one chunk of work)
+printf 'From: x\n\xff\xfe\x00garbage' > "$tmp/broken.eml"
+for f in ndjson json csv text; do
+	run "$f" --jobs 1 "$C/emails" "$tmp/missing.eml" "$tmp/broken.eml" "$C/not-bounces" "$C/emails"
+	cp "$tmp/out" "$tmp/out1"
+	cp "$tmp/err" "$tmp/err1"
+	rc1=$rc
+	run "$f" --jobs 3 "$C/emails" "$tmp/missing.eml" "$tmp/broken.eml" "$C/not-bounces" "$C/emails"
+	t_eq "jobs: $f same output" "$(cmp -s "$tmp/out1" "$tmp/out" && echo same)" "same"
+	t_eq "jobs: $f same errors" "$(cmp -s "$tmp/err1" "$tmp/err" && echo same)" "same"
+	t_eq "jobs: $f same exit" "$rc" "$rc1"
+done
+t_eq "jobs: unreadable input named once" "$(grep -c 'missing.eml#1' "$tmp/err")" 1
+t_eq "jobs: exit 2" "$rc" 2
+run ndjson --jobs 0 "$EX"
+t_eq "jobs 0: exit" "$rc" 2
+t_contains "jobs 0: says why" "$(cat "$tmp/err")" "--jobs 0: not a number from 1 to 64"
+run ndjson --jobs two "$EX"
+t_eq "jobs two: exit" "$rc" 2
 t_summary
