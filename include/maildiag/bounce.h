@@ -217,8 +217,10 @@ typedef struct md_bounce_scan_opts {
  * results to BATCH (md_bounce_batch_add) in input order: the batch gets
  * the same records, summaries and findings for any number of jobs.
  * Unreadable inputs and messages that fail to parse go to ON_ERROR and
- * md_bounce_batch_add_error; *NFAILED (may be NULL) counts the messages
- * that failed to parse. The batch is used from the calling thread only.
+ * md_bounce_batch_add_error; *NFAILED (may be NULL) counts them. Files
+ * found in SRC's directories are read by the parsing threads (so
+ * md_source_errors(SRC) does not count those that fail: *NFAILED does).
+ * The batch is used from the calling thread only.
  * Errors: MD_EINVAL, MD_ENOMEM, MD_EIO (the batch's sink refused output:
  * reading stops there).
  */

@@ -11,6 +11,7 @@
  * its message is read (md_bounce_batch_set_sink), so memory does not grow
  * with the mailbox; the findings still decide the exit code.
  */
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -233,6 +234,13 @@ int cmd_bounce(cli_opts *o, int argc, char **argv)
 	stream = o->format == MD_FORMAT_NDJSON;
 	if (stream)
 		md_bounce_batch_set_sink(batch, stdout_sink, stdout);
+	/* Each message's memory is freed and the next one's taken at once:
+	 * giving it back to the kernel in between (glibc trims a thread's
+	 * heap with madvise, a TLB flush on every CPU) cost a tenth of a
+	 * mailbox run. Keep up to 64 MiB; allocations under 4 MiB come from
+	 * the heap, not from their own mmap. */
+	mallopt(M_TRIM_THRESHOLD, 64 << 20);
+	mallopt(M_MMAP_THRESHOLD, 4 << 20);
 	so.bounce = &bo;
 	so.mime = &mo;
 	so.on_error = scan_error;

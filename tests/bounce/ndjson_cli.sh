@@ -97,6 +97,30 @@ for f in ndjson json csv text; do
 done
 t_eq "jobs: unreadable input named once" "$(grep -c 'missing.eml#1' "$tmp/err")" 1
 t_eq "jobs: exit 2" "$rc" 2
+# a directory's files are read by the parsing threads: the same items as
+# when the main thread reads them (files named on the command line), with
+# an mbox of several messages, an empty file and an unreadable one
+mkdir "$tmp/dir"
+i=0
+for m in "$C"/emails/*; do
+	i=$((i + 1))
+	[ $i -le 60 ] || break
+	cp "$m" "$tmp/dir/m$i.eml"
+	[ $i -le 5 ] && { echo "From sender@example.org Mon Nov 23 10:00:00 2026"; sed 's/^From />From /' "$m"; echo; } >> "$tmp/dir/box.mbox"
+done
+: > "$tmp/dir/empty.eml"
+if [ "$(id -u)" -ne 0 ]; then cp "$EX" "$tmp/dir/noread.eml"; chmod 000 "$tmp/dir/noread.eml"; fi
+for j in 1 3; do
+	run ndjson --jobs "$j" "$tmp/dir"
+	cp "$tmp/out" "$tmp/dout"; cp "$tmp/err" "$tmp/derr"; drc=$rc
+	run ndjson --jobs "$j" "$tmp"/dir/*
+	t_eq "dir jobs $j: same records as the files" "$(cmp -s "$tmp/dout" "$tmp/out" && echo same)" "same"
+	t_eq "dir jobs $j: same errors as the files" "$(cmp -s "$tmp/derr" "$tmp/err" && echo same)" "same"
+	t_eq "dir jobs $j: same exit" "$drc" "$rc"
+done
+t_eq "dir: mbox messages" "$(grep -q '"file":"[^"]*box.mbox","index":5' "$tmp/dout" && echo five)" "five"
+t_contains "dir: empty file named" "$(cat "$tmp/derr")" "empty.eml#1: empty input"
+t_eq "dir: exit 2" "$drc" 2
 run ndjson --jobs 0 "$EX"
 t_eq "jobs 0: exit" "$rc" 2
 t_contains "jobs 0: says why" "$(cat "$tmp/err")" "--jobs 0: not a number from 1 to 64"

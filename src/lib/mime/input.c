@@ -510,7 +510,35 @@ read_done:
 	return true;
 }
 
-bool md_source_next(md_source *s, md_source_item *it)
+md_source_opts md_source_get_opts(const md_source *s)
+{
+	return s->opts;
+}
+
+md_status md_source_add_regular(md_source *s, const char *path)
+{
+	md_status st = md_source_add(s, path);
+
+	if (st == MD_OK)
+		s->q[s->nq - 1].regular = true;
+	return st;
+}
+
+void md_source_reset(md_source *s)
+{
+	size_t i;
+
+	close_current(s);
+	for (i = 0; i < s->nq; i++)
+		md_free(s->q[i].path);
+	s->nq = 0;
+	s->pos = 0;
+	s->index = 0;
+	s->off = 0;
+	s->errors = 0;
+}
+
+static bool source_next(md_source *s, md_source_item *it, bool *deferred)
 {
 	memset(it, 0, sizeof(*it));
 	for (;;) {
@@ -521,6 +549,14 @@ bool md_source_next(md_source *s, md_source_item *it)
 
 			if (s->pos >= s->nq)
 				return false;
+			if (deferred != NULL && s->q[s->pos].regular) {
+				it->file = s->q[s->pos].path;
+				it->index = 1;
+				it->status = MD_OK;
+				*deferred = true;
+				s->pos++;
+				return true;
+			}
 			if (!open_entry(s, it, &skip)) {
 				s->pos++;
 				return true;
@@ -569,4 +605,15 @@ bool md_source_next(md_source *s, md_source_item *it)
 		close_current(s);
 		s->pos++;
 	}
+}
+
+bool md_source_next(md_source *s, md_source_item *it)
+{
+	return source_next(s, it, NULL);
+}
+
+bool md_source_next_deferred(md_source *s, md_source_item *it, bool *deferred)
+{
+	*deferred = false;
+	return source_next(s, it, deferred);
 }

@@ -316,15 +316,24 @@ const md_header *md_fields_at(const md_fields *f, size_t i)
 	return (f && i < f->n) ? &f->v[i] : NULL;
 }
 
+/* Are the field names A and B equal, ignoring ASCII case? Most names
+ * differ in their first byte: no strlen first. */
+static bool name_ieq(const char *a, const char *b)
+{
+	for (; *a != '\0'; a++, b++)
+		if (md_tolower(*a) != md_tolower(*b))
+			return false;
+	return *b == '\0';
+}
+
 const md_header *md_fields_find(const md_fields *f, const char *name, size_t nth)
 {
 	size_t i;
-	md_str want = md_str_c(name);
 
-	if (f == NULL)
+	if (f == NULL || name == NULL)
 		return NULL;
 	for (i = 0; i < f->n; i++)
-		if (md_str_ieq(md_str_c(f->v[i].name), want) && nth-- == 0)
+		if (name_ieq(f->v[i].name, name) && nth-- == 0)
 			return &f->v[i];
 	return NULL;
 }
@@ -332,12 +341,11 @@ const md_header *md_fields_find(const md_fields *f, const char *name, size_t nth
 size_t md_fields_count_name(const md_fields *f, const char *name)
 {
 	size_t i, k = 0;
-	md_str want = md_str_c(name);
 
-	if (f == NULL)
+	if (f == NULL || name == NULL)
 		return 0;
 	for (i = 0; i < f->n; i++)
-		if (md_str_ieq(md_str_c(f->v[i].name), want))
+		if (name_ieq(f->v[i].name, name))
 			k++;
 	return k;
 }

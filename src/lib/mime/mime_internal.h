@@ -101,6 +101,21 @@ static inline size_t md_line_next(const char *p, size_t n, size_t off,
 	return i + 1;
 }
 
+/*
+ * md_source_next, except that a regular file found in a directory is not
+ * opened: *DEFERRED is set and ITEM names it (FILE; DATA NULL, STATUS
+ * MD_OK). A source of its own, given the path by md_source_add_regular,
+ * then yields the items md_source_next would have: so several threads can
+ * read the files of one source.
+ */
+bool md_source_next_deferred(md_source *s, md_source_item *it, bool *deferred);
+/* The options S was made with (for a source of the same limits). */
+md_source_opts md_source_get_opts(const md_source *s);
+/* md_source_add for a path known to be a regular file (no fstat). */
+md_status md_source_add_regular(md_source *s, const char *path);
+/* Forget every queued input (the read buffer is kept for the next). */
+void md_source_reset(md_source *s);
+
 /* Transfer decoding into OUT (appends). Lenient: junk is skipped. */
 md_status md_base64_decode(md_buf *out, const char *p, size_t n);
 md_status md_qp_decode(md_buf *out, const char *p, size_t n);
