@@ -86,32 +86,64 @@ static bool plain_ascii(unsigned char c)
 	return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
 }
 
-/* S as a JSON string, the way jansson dumps md_json_cstr(S). */
-static void put_string(md_buf *b, const char *s)
+/* The most bytes put_string writes for S of N bytes: each byte as
+ * \u00XX, and the quotes ("null" for NULL). */
+static size_t string_bound(const char *s, size_t n)
+{
+	return s == NULL ? 4 : 6 * n + 2;
+}
+
+/* The bytes put_string writes for S exactly (the worst case did not fit
+ * the buffer's limit). */
+static size_t string_size(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, k, size = 2;
+
+	if (s == NULL)
+		return 4;
+	while (i < n) {
+		unsigned char c = u[i];
+
+		if (plain_ascii(c)) {
+			size++;
+			i++;
+		} else if (c >= 0x80 && (k = md_utf8_seqlen(u + i, n - i)) != 0) {
+			size += k;
+			i += k;
+		} else {
+			size += c >= 0x80 ? 3 : (c == '"' || c == '\\' || c == '\b' || c == '\f' || c == '\n' ||
+			                         c == '\r' || c == '\t') ? 2 : 6;
+			i++;
+		}
+	}
+	return size;
+}
+
+/* S (N bytes) at W as a JSON string, the way jansson dumps
+ * md_json_cstr(S); the end. Room for string_bound() bytes is there. */
+static char *put_string(char *w, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	const unsigned char *u = (const unsigned char *)s;
-	size_t n, i = 0, start = 0, k;
+	size_t i = 0, start = 0, k;
 
 	if (s == NULL) {
-		md_buf_append(b, "null", 4);
-		return;
+		memcpy(w, "null", 4);
+		return w + 4;
 	}
-	n = strlen(s);
-	md_buf_putc(b, '"');
+	*w++ = '"';
 	while (i < n) {
 		unsigned char c = u[i];
-		char esc[6];
-		size_t elen = 2;
 
 		if (plain_ascii(c)) {
 			i++;
 			/* runs of plain ASCII a word at a time */
 			while (n - i >= 8) {
-				uint64_t w = md_swar_load(u + i);
+				uint64_t x = md_swar_load(u + i);
 
-				if (md_swar_high(w) | md_swar_below(w, 0x20) | md_swar_eq(w, '"') |
-				    md_swar_eq(w, '\\'))
+				if (md_swar_high(x) | md_swar_below(x, 0x20) | md_swar_eq(x, '"') |
+				    md_swar_eq(x, '\\'))
 					break;
 				i += 8;
 			}
@@ -121,46 +153,52 @@ static void put_string(md_buf *b, const char *s)
 			i += k;
 			continue;
 		}
-		md_buf_append(b, s + start, i - start);
-		esc[0] = '\\';
+		memcpy(w, s + start, i - start);
+		w += i - start;
+		*w++ = '\\';
 		switch (c) {
-		case '"': esc[1] = '"'; break;
-		case '\\': esc[1] = '\\'; break;
-		case '\b': esc[1] = 'b'; break;
-		case '\f': esc[1] = 'f'; break;
-		case '\n': esc[1] = 'n'; break;
-		case '\r': esc[1] = 'r'; break;
-		case '\t': esc[1] = 't'; break;
+		case '"': *w++ = '"'; break;
+		case '\\': *w++ = '\\'; break;
+		case '\b': *w++ = 'b'; break;
+		case '\f': *w++ = 'f'; break;
+		case '\n': *w++ = 'n'; break;
+		case '\r': *w++ = 'r'; break;
+		case '\t': *w++ = 't'; break;
 		default:
 			if (c >= 0x80) {
 				/* an invalid UTF-8 byte: U+FFFD, as md_utf8_sanitize() */
-				memcpy(esc, "\xef\xbf\xbd", 3);
-				elen = 3;
+				memcpy(w - 1, "\xef\xbf\xbd", 3);
+				w += 2;
 				break;
 			}
-			memcpy(esc, "\\u00", 4);
-			esc[4] = hex[c >> 4];
-			esc[5] = hex[c & 0xf];
-			elen = 6;
+			memcpy(w, "u00", 3);
+			w[3] = hex[c >> 4];
+			w[4] = hex[c & 0xf];
+			w += 5;
 			break;
 		}
-		md_buf_append(b, esc, elen);
 		start = ++i;
 	}
-	md_buf_append(b, s + start, i - start);
-	md_buf_putc(b, '"');
+	memcpy(w, s + start, i - start);
+	w += i - start;
+	*w++ = '"';
+	return w;
 }
 
-/* ",\"KEY\":" */
-static void put_key(md_buf *b, const char *key, size_t keylen)
+/* ",\"KEY\":" at W; the end. */
+static char *put_key(char *w, const char *key, size_t keylen)
 {
-	md_buf_append(b, ",\"", 2);
-	md_buf_append(b, key, keylen);
-	md_buf_append(b, "\":", 2);
+	*w++ = ',';
+	*w++ = '"';
+	memcpy(w, key, keylen);
+	w += keylen;
+	*w++ = '"';
+	*w++ = ':';
+	return w;
 }
 
-/* V as jansson prints a json_int_t ("%lld"), without printf. */
-static void put_int(md_buf *b, long long v)
+/* V as jansson prints a json_int_t ("%lld"), without printf; the end. */
+static char *put_int(char *w, long long v)
 {
 	char d[24];
 	size_t k = sizeof(d);
@@ -171,45 +209,76 @@ static void put_int(md_buf *b, long long v)
 	while ((u /= 10) != 0);
 	if (v < 0)
 		d[--k] = '-';
-	md_buf_append(b, d + k, sizeof(d) - k);
+	memcpy(w, d + k, sizeof(d) - k);
+	return w + (sizeof(d) - k);
 }
+
+#define NMEMBERS (sizeof(members) / sizeof(members[0]))
 
 md_status bounce_ndjson_record(md_buf *out, const md_bounce_record *r, const char *file,
                                size_t index, const char *kind)
 {
-	size_t mark = out->n, i;
+	size_t len[NMEMBERS], fl = file ? strlen(file) : 0, kl = kind ? strlen(kind) : 0, need, i;
 	md_status st;
+	char *w;
 
 	if (out->err != MD_OK)
 		return out->err;
-	md_buf_append(out, "{\"file\":", 8);
-	put_string(out, file);
-	put_key(out, "index", 5);
-	put_int(out, (long long)(json_int_t)index);
-	/* json_string(NULL) fails and jansson leaves the key out */
-	if (kind != NULL) {
-		put_key(out, "kind", 4);
-		put_string(out, kind);
-	}
-	for (i = 0; i < sizeof(members) / sizeof(members[0]); i++) {
+	/* one reservation for the worst case, then plain stores */
+	need = 8 + string_bound(file, fl) + 9 + 24 + (kind ? 8 + string_bound(kind, kl) : 0) + 2;
+	for (i = 0; i < NMEMBERS; i++) {
 		const struct member *m = &members[i];
 
-		put_key(out, m->key, m->keylen);
+		need += m->keylen + 4;
 		if (m->type == M_BOOL) {
-			if (member_bool(r, m))
-				md_buf_append(out, "true", 4);
-			else
-				md_buf_append(out, "false", 5);
-		} else
-			put_string(out, member_str(r, m));
+			need += 5;
+		} else {
+			const char *v = member_str(r, m);
+
+			len[i] = v ? strlen(v) : 0;
+			need += string_bound(v, len[i]);
+		}
 	}
-	md_buf_append(out, "}\n", 2);
-	st = out->err;
-	if (st != MD_OK) {
-		out->n = mark;
+	st = md_buf_reserve(out, need);
+	if (st == MD_ELIMIT) {
+		/* near the buffer's limit: reserve what the line takes exactly */
 		out->err = MD_OK;
-		if (out->p != NULL)
-			out->p[mark] = '\0';
+		need = 8 + string_size(file, fl) + 9 + 24 + (kind ? 8 + string_size(kind, kl) : 0) + 2;
+		for (i = 0; i < NMEMBERS; i++) {
+			const struct member *m = &members[i];
+
+			need += m->keylen + 4 + (m->type == M_BOOL ? 5 : string_size(member_str(r, m), len[i]));
+		}
+		st = md_buf_reserve(out, need);
 	}
-	return st;
+	if (st != MD_OK) {
+		out->err = MD_OK;
+		return st;
+	}
+	w = out->p + out->n;
+	memcpy(w, "{\"file\":", 8);
+	w = put_string(w + 8, file, fl);
+	w = put_int(put_key(w, "index", 5), (long long)(json_int_t)index);
+	/* json_string(NULL) fails and jansson leaves the key out */
+	if (kind != NULL)
+		w = put_string(put_key(w, "kind", 4), kind, kl);
+	for (i = 0; i < NMEMBERS; i++) {
+		const struct member *m = &members[i];
+
+		w = put_key(w, m->key, m->keylen);
+		if (m->type == M_STR) {
+			w = put_string(w, member_str(r, m), len[i]);
+		} else if (member_bool(r, m)) {
+			memcpy(w, "true", 4);
+			w += 4;
+		} else {
+			memcpy(w, "false", 5);
+			w += 5;
+		}
+	}
+	*w++ = '}';
+	*w++ = '\n';
+	out->n = (size_t)(w - out->p);
+	out->p[out->n] = '\0';
+	return MD_OK;
 }
