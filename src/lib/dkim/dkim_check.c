@@ -14,7 +14,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <archive.h>
 #include <expat.h>
 #include <maildiag/dkim.h>
 #include <maildiag/mime.h>
@@ -26,6 +25,7 @@
 #include "core/report_internal.h"
 #include "dkim_internal.h"
 #include "dkim_verify.h"
+#include "unzip.h"
 
 /* Selectors checked per run (given + discovered + common list). */
 #define DKIM_MAX_CANDIDATES 256
@@ -175,39 +175,6 @@ static void XMLCALL x_text(void *ud, const XML_Char *s, int len)
 	}
 }
 
-/* gzip or zip: the first entry, decompressed (libarchive). */
-static char *decompress(const char *p, size_t n, size_t *out_len)
-{
-	struct archive *a = archive_read_new();
-	struct archive_entry *e;
-	md_buf b;
-	char chunk[65536];
-	ssize_t got;
-
-	*out_len = 0;
-	if (a == NULL)
-		return NULL;
-	archive_read_support_filter_all(a);
-	archive_read_support_format_zip(a);
-	archive_read_support_format_raw(a);
-	md_buf_init(&b, DKIM_MAX_REPORT);
-	if (archive_read_open_memory(a, p, n) != ARCHIVE_OK ||
-	    archive_read_next_header(a, &e) != ARCHIVE_OK) {
-		archive_read_free(a);
-		return NULL;
-	}
-	while ((got = archive_read_data(a, chunk, sizeof(chunk))) > 0)
-		if (md_buf_append(&b, chunk, (size_t)got) != MD_OK)
-			break;
-	archive_read_free(a);
-	if (b.err != MD_OK || b.n == 0) {
-		md_buf_free(&b);
-		return NULL;
-	}
-	*out_len = b.n;
-	return md_buf_steal(&b);
-}
-
 static void from_report(dcheck *k, const char *p, size_t n)
 {
 	XML_Parser xp;
@@ -215,10 +182,10 @@ static void from_report(dcheck *k, const char *p, size_t n)
 	char *raw = NULL;
 
 	if (n >= 4 && ((unsigned char)p[0] == 0x1f && (unsigned char)p[1] == 0x8b)) {
-		raw = decompress(p, n, &n);
+		raw = md_unzip_first(p, n, DKIM_MAX_REPORT, &n);
 		p = raw;
 	} else if (n >= 4 && memcmp(p, "PK\x03\x04", 4) == 0) {
-		raw = decompress(p, n, &n);
+		raw = md_unzip_first(p, n, DKIM_MAX_REPORT, &n);
 		p = raw;
 	}
 	if (p == NULL)

@@ -6,9 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <curl/curl.h>
-
 #include "core/ip.h"
+#include "curl_lazy.h"
 
 const char *md_fetch_outcome_name(md_fetch_outcome o)
 {
@@ -83,11 +82,11 @@ static md_fetch_outcome resolve(md_resolver *res, const char *host, char *line, 
 md_status md_https_get(md_resolver *res, const char *url, const char *host,
                        const md_fetch_opts *o, size_t max, md_fetch_result *out)
 {
-	static bool inited;
 	struct curl_slist *resolve_list = NULL, *connect_list = NULL;
 	char line[1024], errbuf[CURL_ERROR_SIZE] = "";
 	md_fetch_opts def = {0};
 	sink s;
+	const struct md_curl *cu;
 	CURL *c;
 	CURLcode rc;
 	double t;
@@ -102,60 +101,59 @@ md_status md_https_get(md_resolver *res, const char *url, const char *host,
 	out->outcome = resolve(res, host, line, sizeof(line), out->error, sizeof(out->error));
 	if (out->outcome != MD_FETCH_OK)
 		return out->outcome == MD_FETCH_ERROR ? MD_ENOMEM : MD_OK;
-	if (!inited) {
-		/* libcurl needs this once; not thread-safe, like the resolver set-up */
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-			return MD_ENOMEM;
-		inited = true;
+	cu = md_curl_get(out->error, sizeof(out->error));
+	if (cu == NULL) {
+		out->outcome = MD_FETCH_ERROR;
+		return MD_OK;
 	}
-	c = curl_easy_init();
+	c = cu->easy_init();
 	if (c == NULL)
 		return MD_ENOMEM;
-	resolve_list = curl_slist_append(NULL, line);
+	resolve_list = cu->slist_append(NULL, line);
 	if (resolve_list == NULL) {
-		curl_easy_cleanup(c);
+		cu->easy_cleanup(c);
 		return MD_ENOMEM;
 	}
 	if (o->connect_to != NULL) {
-		connect_list = curl_slist_append(NULL, o->connect_to);
+		connect_list = cu->slist_append(NULL, o->connect_to);
 		if (connect_list == NULL) {
-			curl_slist_free_all(resolve_list);
-			curl_easy_cleanup(c);
+			cu->slist_free_all(resolve_list);
+			cu->easy_cleanup(c);
 			return MD_ENOMEM;
 		}
-		curl_easy_setopt(c, CURLOPT_CONNECT_TO, connect_list);
-		curl_easy_setopt(c, CURLOPT_PROXY, "");
+		cu->easy_setopt(c, CURLOPT_CONNECT_TO, connect_list);
+		cu->easy_setopt(c, CURLOPT_PROXY, "");
 	}
 	t = o->timeout > 0 ? o->timeout : MD_FETCH_DEFAULT_TIMEOUT;
 	s.body = &out->body;
 	s.too_large = false;
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");
-	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(c, CURLOPT_RESOLVE, resolve_list);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)(t * 1000));
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)(t * 1000));
-	curl_easy_setopt(c, CURLOPT_USERAGENT, "maildiag (+MTA-STS/BIMI check)");
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, write_cb);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &s);
-	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	cu->easy_setopt(c, CURLOPT_URL, url);
+	cu->easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");
+	cu->easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+	cu->easy_setopt(c, CURLOPT_RESOLVE, resolve_list);
+	cu->easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	cu->easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)(t * 1000));
+	cu->easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)(t * 1000));
+	cu->easy_setopt(c, CURLOPT_USERAGENT, "maildiag (+MTA-STS/BIMI check)");
+	cu->easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+	cu->easy_setopt(c, CURLOPT_WRITEFUNCTION, write_cb);
+	cu->easy_setopt(c, CURLOPT_WRITEDATA, &s);
+	cu->easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+	cu->easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (o->ca_file != NULL)
-		curl_easy_setopt(c, CURLOPT_CAINFO, o->ca_file);
+		cu->easy_setopt(c, CURLOPT_CAINFO, o->ca_file);
 	/* RFC 8461 3.3: HTTP caching MUST NOT be used */
-	rc = curl_easy_perform(c);
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out->http_status);
-	curl_easy_getinfo(c, CURLINFO_TOTAL_TIME, &out->seconds);
-	if (curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct != NULL)
+	rc = cu->easy_perform(c);
+	cu->easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out->http_status);
+	cu->easy_getinfo(c, CURLINFO_TOTAL_TIME, &out->seconds);
+	if (cu->easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct != NULL)
 		snprintf(out->content_type, sizeof(out->content_type), "%s", ct);
-	if (curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &loc) == CURLE_OK && loc != NULL)
+	if (cu->easy_getinfo(c, CURLINFO_REDIRECT_URL, &loc) == CURLE_OK && loc != NULL)
 		snprintf(out->location, sizeof(out->location), "%s", loc);
-	if (curl_easy_getinfo(c, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip != NULL)
+	if (cu->easy_getinfo(c, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip != NULL)
 		snprintf(out->address, sizeof(out->address), "%s", ip);
 	if (rc != CURLE_OK)
-		snprintf(out->error, sizeof(out->error), "%s", errbuf[0] ? errbuf : curl_easy_strerror(rc));
+		snprintf(out->error, sizeof(out->error), "%s", errbuf[0] ? errbuf : cu->easy_strerror(rc));
 	switch (rc) {
 	case CURLE_OK: out->outcome = MD_FETCH_OK; break;
 	case CURLE_COULDNT_CONNECT:
@@ -168,8 +166,8 @@ md_status md_https_get(md_resolver *res, const char *url, const char *host,
 		break;
 	default: out->outcome = MD_FETCH_ERROR; break;
 	}
-	curl_easy_cleanup(c);
-	curl_slist_free_all(resolve_list);
-	curl_slist_free_all(connect_list);
+	cu->easy_cleanup(c);
+	cu->slist_free_all(resolve_list);
+	cu->slist_free_all(connect_list);
 	return out->body.err == MD_ENOMEM ? MD_ENOMEM : MD_OK;
 }
