@@ -288,6 +288,46 @@ static void test_bounce_tree(void **state)
 	}
 }
 
+/* A multi-line SMTP reply written into Diagnostic-Code without folding
+ * (MessageLabs) continues the field; the block keeps its recipient. */
+static void test_dsn_unfolded_lines(void **state)
+{
+	static const char dsn_unfolded[] =
+		"Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n"
+		"\n"
+		"--b\n"
+		"Content-Type: message/delivery-status\n"
+		"\n"
+		"Reporting-MTA: dns; mx.example.net\n"
+		"\n"
+		"Diagnostic-Code: smtp; 550-Please turn on SMTP Authentication.\n"
+		"550-mx.example.net [192.0.2.1]:25 is not permitted to\n"
+		"550 relay without authentication.\n"
+		"Status: 5.0.0\n"
+		"Final-Recipient: rfc822; a@example.org\n"
+		"--b--\n";
+	size_t e;
+
+	(void)state;
+	for (e = 0; e < 3; e++) {
+		char *buf;
+		md_message *m = parse_eol(dsn_unfolded, eols[e], &buf);
+		const md_mime_part *ds = md_part_child(md_message_root(m), 0);
+		const md_fields *b;
+
+		assert_int_equal(md_part_block_count(ds), 2);
+		b = md_part_block(ds, 1);
+		assert_string_equal(md_fields_get(b, "diagnostic-code"),
+		                    "smtp; 550-Please turn on SMTP Authentication. 550-mx.example.net "
+		                    "[192.0.2.1]:25 is not permitted to 550 relay without authentication.");
+		assert_string_equal(md_fields_get(b, "status"), "5.0.0");
+		assert_string_equal(md_fields_get(b, "final-recipient"), "rfc822; a@example.org");
+		assert_int_equal(md_message_defect_count(m), 1);
+		md_message_free(m);
+		md_free(buf);
+	}
+}
+
 static void test_rfc822_headers_and_feedback(void **state)
 {
 	const char *msg = "Content-Type: multipart/report; report-type=feedback-report; boundary=\"b\"\n"
@@ -603,6 +643,7 @@ int main(void)
 		cmocka_unit_test(test_encoded_words),
 		cmocka_unit_test(test_transfer_decoding),
 		cmocka_unit_test(test_bounce_tree),
+		cmocka_unit_test(test_dsn_unfolded_lines),
 		cmocka_unit_test(test_rfc822_headers_and_feedback),
 		cmocka_unit_test(test_truncated_multipart),
 		cmocka_unit_test(test_depth_limit),

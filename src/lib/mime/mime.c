@@ -144,12 +144,16 @@ static md_status field_finish(md_message *m, md_header *h, size_t name_len)
 	unf = md_arena_alloc(m->arena, n + 1);
 	if (h->name == NULL || unf == NULL)
 		return MD_ENOMEM;
-	/* copy line by line without the line ends (RFC 5322 unfolding) */
+	/* copy line by line without the line ends (RFC 5322 unfolding); a
+	 * continuation line read leniently (no leading white space: see
+	 * parse_fields) gets one space, so words do not run together */
 	for (i = 0; i < n;) {
 		size_t len, eol, nx = md_line_next(rv, n, i, &len, &eol);
 
 		memcpy(unf + k, rv + i, len);
 		k += len;
+		if (nx < n && eol > 0 && !md_iswsp(rv[nx]))
+			unf[k++] = ' ';
 		i = nx;
 	}
 	unf[k] = '\0';
@@ -205,7 +209,7 @@ static bool unfolded_parameter(const md_header *cur, const char *line, size_t le
  * not a field, or N).
  */
 static md_status parse_fields(md_message *m, const char *p, size_t n, size_t off,
-                              md_fields *f, size_t *body)
+                              md_fields *f, size_t *body, bool dsn)
 {
 	size_t start = off, len, eol, next, cur_name = 0;
 	md_header *cur = NULL;
@@ -261,6 +265,20 @@ static md_status parse_fields(md_message *m, const char *p, size_t n, size_t off
 			 * read it as a continuation */
 			md_message_add_defect(m, "mime.header_unfolded_parameter",
 			                      "a Content-Type parameter line is not folded (no leading white space)");
+			cur->raw_len = next - (size_t)(cur->raw - p);
+			cur->raw_value_len = off + len - (size_t)(cur->raw_value - p);
+			off = next;
+			continue;
+		}
+		if (nl == 0 && dsn && cur != NULL && !over) {
+			/* a delivery-status or feedback-report block: a line that
+			 * is not a field continues the one above. MTAs write a
+			 * multi-line SMTP reply into Diagnostic-Code without folding
+			 * ("550-Please turn on ...\n550 relay ..."); ending the
+			 * block there would part the recipient from its fields */
+			if (!has_defect(m, "mime.dsn_unfolded_line"))
+				md_message_add_defect(m, "mime.dsn_unfolded_line",
+				                      "a line in a delivery-status block is not folded (no leading white space)");
 			cur->raw_len = next - (size_t)(cur->raw - p);
 			cur->raw_value_len = off + len - (size_t)(cur->raw_value - p);
 			off = next;
@@ -736,7 +754,7 @@ static md_status parse_blocks(md_message *m, md_mime_part *pt)
 			break;
 		}
 		memset(&f, 0, sizeof(f));
-		st = parse_fields(m, p, n, off, &f, &body);
+		st = parse_fields(m, p, n, off, &f, &body, true);
 		if (st != MD_OK)
 			return st;
 		if (f.n > 0) {
@@ -777,7 +795,7 @@ static md_status parse_part(md_message *m, md_mime_part *parent, const char *p,
 	pt->depth = parent ? parent->depth + 1 : 0;
 	pt->type = deftype;
 	pt->encoding = "7bit";
-	st = parse_fields(m, p, n, 0, &pt->headers, &body);
+	st = parse_fields(m, p, n, 0, &pt->headers, &body, false);
 	if (st != MD_OK)
 		return st;
 	pt->raw_body = p + body;
