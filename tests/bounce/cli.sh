@@ -60,6 +60,18 @@ t_contains "backscatter finding" "$("$MAILDIAG" bounce --sent-log "$tmp/sent.log
 t_eq "phishing" "$("$MAILDIAG" bounce --format ndjson "$D/phish.eml" | field 0 phishing)" "True"
 t_eq "real bounce is not phishing" "$("$MAILDIAG" bounce --format ndjson "$EX" | field 0 phishing)" "False"
 
+# the Status field's comment is the MTA's own words: the rules read it
+# with the diagnostic (PowerMTA writes the RFC 3463 text of the code)
+printf '%s\n' 'From: MAILER-DAEMON@mta.example.net' 'To: a@example.com' 'Subject: Delivery failure' \
+	'Content-Type: multipart/report; report-type=delivery-status; boundary="b"' '' '--b' \
+	'Content-Type: message/delivery-status' '' 'Reporting-MTA: dns; mta.example.net' '' \
+	'Final-Recipient: rfc822; c@example.jp' 'Action: failed' \
+	'Status: 5.2.1 (mailbox disabled, not accepting messages)' \
+	'Diagnostic-Code: smtp;550 5.2.1 <c@example.jp>... User Unknown' '--b--' > "$tmp/comment.eml"
+out=$("$MAILDIAG" bounce --format ndjson "$tmp/comment.eml")
+t_eq "status comment: reason" "$(echo "$out" | field 0 reason)" "suspend"
+t_eq "status comment: diagnostic unchanged" "$(echo "$out" | field 0 diagnostic)" "550 5.2.1 <c@example.jp>... User Unknown"
+
 # rules are data: a user rule file changes the decision
 printf 'reason\tmyreason\tfiltered\treputation\tno\tno\t5.0.999\tcustom advice\nrule\tmyreason\ttext=*dmarc*\n' > "$tmp/rules.tsv"
 t_eq "custom rules" "$("$MAILDIAG" bounce --format ndjson --rules "$tmp/rules.tsv" "$EX" | field 0 reason)" "myreason"

@@ -283,7 +283,21 @@ static md_status complete(md_bounce *b, const md_bounce_rules *rules, bounce_rec
 	lowered_text low;
 	md_status st;
 
-	st = lowered_text_set(b, &low, d, dn);
+	if (rec->status_comment != NULL && rec->status_comment[0] != '\0' &&
+	    strstr(d, rec->status_comment) == NULL) {
+		/* the rules read the Status comment with the diagnostic */
+		size_t cl = strlen(rec->status_comment);
+		char *both = md_arena_alloc(b->arena, dn + cl + 2);
+
+		if (both == NULL)
+			return MD_ENOMEM;
+		memcpy(both, d, dn);
+		both[dn] = ' ';
+		memcpy(both + dn + 1, rec->status_comment, cl + 1);
+		st = lowered_text_set(b, &low, both, dn + 1 + cl);
+	} else {
+		st = lowered_text_set(b, &low, d, dn);
+	}
 	if (st != MD_OK)
 		return st;
 

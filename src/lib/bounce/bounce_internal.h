@@ -25,6 +25,10 @@ typedef struct bounce_rec {
 	const char *hint; /* a reason the format reader is sure of, or NULL */
 	bool tempwording; /* the diagnostic matches the phrase set "tempfail" */
 	const char *pseudo; /* status from a "pseudo" rule line, or NULL */
+	/* the comment of the DSN's Status field ("5.2.1 (mailbox disabled,
+	 * not accepting messages)"): the MTA's own words, read by the rules
+	 * with the diagnostic; NULL when none */
+	const char *status_comment;
 } bounce_rec;
 
 struct md_bounce {

@@ -348,8 +348,13 @@ static md_status dsn_record(md_bounce *b, const md_message *m, const md_fields *
 		rec->r.diagnostic_type = "X-UNIX";
 	rec->r.action = lower_word(b, group_get(f, s, e, "action"));
 	v = group_get(f, s, e, "status");
-	if (v != NULL && text_find_status(v, strlen(v), code, sizeof(code)))
+	if (v != NULL && text_find_status(v, strlen(v), code, sizeof(code))) {
+		const char *open = strchr(v, '('), *close = open ? strchr(open, ')') : NULL;
+
 		rec->r.status = bounce_strn(b, code, strlen(code));
+		if (open != NULL && close != NULL && close > open + 1)
+			rec->status_comment = bounce_strn(b, open + 1, (size_t)(close - open - 1));
+	}
 	rec->r.rhost = field_host(b, group_get(f, s, e, "remote-mta"));
 	v = group_get(f, s, e, "diagnostic-code");
 	if (v != NULL) {
