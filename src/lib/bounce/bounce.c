@@ -320,8 +320,15 @@ static md_status complete(md_bounce *b, const md_bounce_rules *rules, bounce_rec
 			if (r->status[0] == '\0' || buf[0] == r->status[0])
 				r->status = bounce_strn(b, buf, strlen(buf));
 		}
-		if (r->replycode[0] == '\0' && text_find_replycode(d, dn, buf))
-			r->replycode = bounce_strn(b, buf, 3);
+		if (r->replycode[0] == '\0') {
+			/* a delivery that failed was refused by a 4xx or 5xx reply;
+			 * only a success report takes a 2xx one */
+			bool success = r->status[0] == '2' || strcmp(r->action, "delivered") == 0 ||
+			               strcmp(r->action, "relayed") == 0 || strcmp(r->action, "expanded") == 0;
+
+			if (success ? text_find_replycode(d, dn, buf) : text_find_failure_replycode(d, dn, buf))
+				r->replycode = bounce_strn(b, buf, 3);
+		}
 		if (r->smtpcommand[0] == '\0') {
 			const char *c = text_find_command_lowered(&low);
 

@@ -101,6 +101,9 @@ const char *rules_status_reason(const md_bounce_rules *rules, const char *code);
 bool text_find_status(const char *p, size_t n, char *out, size_t outlen);
 /* Find an SMTP reply code at the start of P or after "said:" etc. */
 bool text_find_replycode(const char *p, size_t n, char *out);
+/* The same, 4xx and 5xx only: the reply that refused a failed delivery
+ * (a "220" greeting quoted in the transcript is not it). */
+bool text_find_failure_replycode(const char *p, size_t n, char *out);
 /* The SMTP command a diagnostic text says failed ("RCPT", ...), or NULL. */
 const char *text_find_command(const char *p, size_t n);
 /* The same on a lowered text. */

@@ -308,7 +308,7 @@ static md_status add_text_record(md_bounce *b, const char *addr, size_t al, cons
 		return MD_ENOMEM;
 	if (text_find_status(diag, dl, buf, sizeof(buf)))
 		rec->r.status = bounce_strn(b, buf, strlen(buf));
-	if (text_find_replycode(diag, dl, buf))
+	if (text_find_failure_replycode(diag, dl, buf))
 		rec->r.replycode = bounce_strn(b, buf, 3);
 	/* the command and the remote host are read from the one-line
 	 * diagnostic when the record is completed (bounce.c) */

@@ -63,14 +63,14 @@ bool text_find_status(const char *p, size_t n, char *out, size_t outlen)
 	return false;
 }
 
-bool text_find_replycode(const char *p, size_t n, char *out)
+static bool find_replycode(const char *p, size_t n, char *out, bool failures_only)
 {
 	size_t i;
 
 	for (i = 0; i + 3 <= n; i++) {
 		char c = p[i];
 
-		if (c != '2' && c != '4' && c != '5')
+		if ((c != '2' || failures_only) && c != '4' && c != '5')
 			continue;
 		if (i > 0 && !(p[i - 1] == ' ' || p[i - 1] == '\t' || p[i - 1] == ':' ||
 		               p[i - 1] == ';' || p[i - 1] == '(' || p[i - 1] == '"' ||
@@ -112,6 +112,16 @@ bool text_find_replycode(const char *p, size_t n, char *out)
 		return true;
 	}
 	return false;
+}
+
+bool text_find_replycode(const char *p, size_t n, char *out)
+{
+	return find_replycode(p, n, out, false);
+}
+
+bool text_find_failure_replycode(const char *p, size_t n, char *out)
+{
+	return find_replycode(p, n, out, true);
 }
 
 /* Phrases that name the failing SMTP command, in the order tried. */
