@@ -10,7 +10,6 @@
 
 #include "alloc.h"
 #include "ascii.h"
-#include "swar.h"
 
 md_str md_str_c(const char *s)
 {
@@ -71,10 +70,22 @@ int md_byte_commonness(int c)
 	return commonness[(unsigned char)c];
 }
 
+/* Does NEEDLE[0..K) (lowercase) match at S, ignoring ASCII case? */
+static bool imatch(const char *s, const char *needle, size_t k)
+{
+	size_t j;
+
+	for (j = 0; j < k; j++)
+		if (md_tolower(s[j]) != needle[j])
+			return false;
+	return true;
+}
+
 const char *md_ifind(const char *h, size_t n, const char *needle, size_t k)
 {
+	const char *lo, *up, *end;
 	unsigned char c0, c1;
-	size_t a = 0, q, j, last;
+	size_t a = 0, j;
 	int best = 256;
 
 	if (k == 0)
@@ -82,7 +93,8 @@ const char *md_ifind(const char *h, size_t n, const char *needle, size_t k)
 	if (k > n)
 		return NULL;
 	/* look for the needle's rarest byte first (a punctuation mark or a
-	 * rare letter): far fewer candidates than its first letter */
+	 * rare letter): far fewer candidates than its first letter, found by
+	 * memchr a vector at a time */
 	for (j = 0; j < k; j++) {
 		int c = commonness[(unsigned char)needle[j]];
 
@@ -93,25 +105,19 @@ const char *md_ifind(const char *h, size_t n, const char *needle, size_t k)
 	}
 	c0 = (unsigned char)needle[a];
 	c1 = (unsigned char)md_toupper(c0);
-	last = n - k + a; /* the last place the anchor byte can be */
-	for (q = a; q <= last;) {
-		if (last - q >= 8) {
-			uint64_t w = md_swar_load(h + q);
+	end = h + (n - k + a) + 1; /* past the last place the anchor can be */
+	lo = memchr(h + a, c0, (size_t)(end - (h + a)));
+	up = c1 != c0 ? memchr(h + a, c1, (size_t)(end - (h + a))) : NULL;
+	while (lo != NULL || up != NULL) {
+		/* the earlier of the two cases' next occurrences */
+		const char *q = up == NULL || (lo != NULL && lo < up) ? lo : up;
 
-			if (!md_swar_eq(w, c0) && (c0 == c1 || !md_swar_eq(w, c1))) {
-				q += 8;
-				continue;
-			}
-		}
-		if ((unsigned char)md_tolower(h[q]) == c0) {
-			const char *s = h + q - a;
-
-			for (j = 0; j < k && md_tolower(s[j]) == needle[j]; j++)
-				;
-			if (j == k)
-				return s;
-		}
-		q++;
+		if (imatch(q - a, needle, k))
+			return q - a;
+		if (q == lo)
+			lo = q + 1 < end ? memchr(q + 1, c0, (size_t)(end - (q + 1))) : NULL;
+		else
+			up = q + 1 < end ? memchr(q + 1, c1, (size_t)(end - (q + 1))) : NULL;
 	}
 	return NULL;
 }
