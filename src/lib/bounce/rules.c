@@ -872,9 +872,15 @@ const char *rules_status_reason(const md_bounce_rules *r, const char *code)
 
 	if (code == NULL || code[0] == '\0')
 		return "";
-	for (i = 0; i < r->nstatus; i++)
-		if (strcmp(r->status[i].code, code) == 0)
+	/* "X.Y.Z": the class and the subject digit rule out most rows
+	 * before a strcmp (this runs for every record) */
+	for (i = 0; i < r->nstatus; i++) {
+		const char *c = r->status[i].code;
+
+		if (c[0] == code[0] && c[1] == code[1] && (c[1] == '\0' || c[2] == code[2]) &&
+		    strcmp(c, code) == 0)
 			return r->status[i].reason;
+	}
 	return "";
 }
 
