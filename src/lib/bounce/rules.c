@@ -124,6 +124,7 @@ static bool set_order(md_arena *a, struct rule *ru)
 struct phrase_set {
 	char *name;
 	struct glob *globs; /* compiled pats */
+	struct glob *notglobs; /* compiled nots */
 	char **pats;
 	size_t n, cap;
 	char **nots; /* "phrase-not": any of these vetoes the set */
@@ -197,16 +198,6 @@ static char *lower_copy(md_arena *a, const char *s)
 
 /* --- matching --- */
 
-/* Case-sensitive search of NEEDLE (N bytes) in H (HN bytes) from *POS. */
-static const char *find_seg(const char *h, size_t hn, const char *needle, size_t n)
-{
-	if (n == 0)
-		return h;
-	if (n > hn)
-		return NULL;
-	return memmem(h, hn, needle, n);
-}
-
 static bool compile_glob(md_arena *a, const char *pat, struct glob *g)
 {
 	size_t n = 1, i;
@@ -260,28 +251,6 @@ static bool glob_match(const char *h, size_t hn, const struct glob *g)
 		cur = at + g->len[i];
 	}
 	return true;
-}
-
-/* Does the lowercase glob PAT occur in H (lowercase)? '*' is any run. */
-static bool glob_search(const char *h, size_t hn, const char *pat)
-{
-	const char *p = pat, *end = h + hn, *cur = h;
-
-	for (;;) {
-		const char *star = strchr(p, '*');
-		size_t sl = star ? (size_t)(star - p) : strlen(p);
-		const char *at;
-
-		if (sl > 0) {
-			at = find_seg(cur, (size_t)(end - cur), p, sl);
-			if (at == NULL)
-				return false;
-			cur = at + sl;
-		}
-		if (star == NULL)
-			return true;
-		p = star + 1;
-	}
 }
 
 /* Whole-string glob match, case-insensitive ('*' any run). */
@@ -766,10 +735,14 @@ md_status md_bounce_rules_load_text(const char *name, const char *text, size_t l
 			struct phrase_set *ps = &r->sets[si];
 
 			ps->globs = md_arena_alloc(a, (ps->n ? ps->n : 1) * sizeof(*ps->globs));
-			if (ps->globs == NULL)
+			ps->notglobs = md_arena_alloc(a, (ps->nn ? ps->nn : 1) * sizeof(*ps->notglobs));
+			if (ps->globs == NULL || ps->notglobs == NULL)
 				st = MD_ENOMEM;
 			for (pi = 0; st == MD_OK && pi < ps->n; pi++)
 				if (!compile_glob(a, ps->pats[pi], &ps->globs[pi]))
+					st = MD_ENOMEM;
+			for (pi = 0; st == MD_OK && pi < ps->nn; pi++)
+				if (!compile_glob(a, ps->nots[pi], &ps->notglobs[pi]))
 					st = MD_ENOMEM;
 		}
 	}
@@ -941,7 +914,7 @@ static bool set_match(struct eval *e, size_t set)
 		return e->setcache[set] == 1;
 	e->setcache[set] = 0;
 	for (i = 0; i < s->nn; i++)
-		if (glob_search(e->lower, e->lower_len, s->nots[i]))
+		if (glob_match(e->lower, e->lower_len, &s->notglobs[i]))
 			return false;
 	for (i = 0; i < s->n; i++) {
 		if (!md_bigrams_has_all(e->bigrams, s->globs[i].keys, s->globs[i].nkeys))
