@@ -642,6 +642,7 @@ static md_status parse_multipart(md_message *m, md_mime_part *pt)
 	size_t n = pt->raw_body_len, bl, off = 0, len, eol, next;
 	size_t part_start = 0;
 	bool in_part = false, closed = false;
+	char dashbuf[128], *dash;
 	const char *deftype = strcmp(pt->type, "multipart/digest") == 0 ? "message/rfc822"
 	                                                                 : "text/plain";
 	md_status st;
@@ -656,11 +657,28 @@ static md_status parse_multipart(md_message *m, md_mime_part *pt)
 	if (bl > 70 && !has_defect(m, "mime.boundary_too_long"))
 		md_message_add_defect(m, "mime.boundary_too_long",
 		                      "a boundary has %zu characters (RFC 2046 section 5.1.1 allows 70)", bl);
+	dash = bl + 2 <= sizeof(dashbuf) ? dashbuf : md_arena_alloc(m->arena, bl + 2);
+	if (dash == NULL)
+		return MD_ENOMEM;
+	dash[0] = '-';
+	dash[1] = '-';
+	memcpy(dash + 2, b, bl);
 	while (off < n) {
+		/* jump to the next "--boundary" (memmem, not line by line: the
+		 * body may hold a whole returned message); only one at the start
+		 * of a line can be a boundary line */
+		const char *hit = memmem(p + off, n - off, dash, bl + 2);
 		int kind;
 
+		if (hit == NULL)
+			break;
+		off = (size_t)(hit - p);
+		if (off > 0 && p[off - 1] != '\n' && p[off - 1] != '\r') {
+			off++;
+			continue;
+		}
 		next = md_line_next(p, n, off, &len, &eol);
-		kind = (len >= bl + 2 && p[off] == '-') ? boundary_line(p + off, len, b, bl) : 0;
+		kind = boundary_line(p + off, len, b, bl);
 		if (kind != 0) {
 			if (in_part) {
 				md_mime_part *c;
