@@ -17,6 +17,8 @@
 #include <string.h>
 #include <maildiag/maildiag.h>
 
+#include "eol.h"
+
 #define MAX_ROWS 4096
 
 struct row {
@@ -56,27 +58,6 @@ static char *slurp(const char *path, size_t *len)
 	fclose(f);
 	*len = n;
 	return buf;
-}
-
-/* Normalise line ends to LF, then write them as EOL. */
-static char *convert(const char *p, size_t n, const char *eol, size_t *outlen)
-{
-	size_t el = strlen(eol), i, k = 0;
-	char *o = malloc(n * 2 + 1);
-
-	if (o == NULL)
-		return NULL;
-	for (i = 0; i < n; i++) {
-		if (p[i] == '\r' && i + 1 < n && p[i + 1] == '\n')
-			continue;
-		if (p[i] == '\n' || p[i] == '\r') {
-			memcpy(o + k, eol, el);
-			k += el;
-		} else
-			o[k++] = p[i];
-	}
-	*outlen = k;
-	return o;
 }
 
 /* Truncates silently: key fields longer than the row's buffers are not
@@ -221,7 +202,7 @@ int main(int argc, char **argv)
 				i = j;
 				continue;
 			}
-			data = eols[v] ? convert(raw, len, eols[v], &clen) : raw;
+			data = eols[v] ? test_with_eol(raw, len, eols[v], &clen) : raw;
 			if (!eols[v])
 				clen = len;
 			n = collect(rules, data, clen, g, 64, &nb);
@@ -270,7 +251,7 @@ int main(int argc, char **argv)
 			raw = slurp(fp, &len);
 			if (raw == NULL)
 				continue;
-			data = eols[v] ? convert(raw, len, eols[v], &clen) : raw;
+			data = eols[v] ? test_with_eol(raw, len, eols[v], &clen) : raw;
 			if (!eols[v])
 				clen = len;
 			n = collect(rules, data, clen, g, 4, &nb);

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <maildiag/maildiag.h>
 
+#include "eol.h"
+
 static void dump(const md_message *m, int text)
 {
 	const md_mime_part *p;
@@ -52,27 +54,6 @@ static void dump(const md_message *m, int text)
 	}
 }
 
-/* Normalise line ends to LF, then write them as EOL (malloc'd). */
-static char *convert(const char *p, size_t n, const char *eol, size_t *outlen)
-{
-	size_t el = strlen(eol), i, k = 0;
-	char *o = malloc(n * 2 + 1);
-
-	if (o == NULL)
-		return NULL;
-	for (i = 0; i < n; i++) {
-		if (p[i] == '\r' && i + 1 < n && p[i + 1] == '\n')
-			continue;
-		if (p[i] == '\n' || p[i] == '\r') {
-			memcpy(o + k, eol, el);
-			k += el;
-		} else
-			o[k++] = p[i];
-	}
-	*outlen = k;
-	return o;
-}
-
 int main(int argc, char **argv)
 {
 	md_source *s = md_source_new(NULL);
@@ -99,7 +80,7 @@ int main(int argc, char **argv)
 		printf("== %s#%zu\n", it.file, it.index);
 		if (eol != NULL) {
 			size_t cl;
-			char *c = convert(it.data, it.len, eol, &cl);
+			char *c = test_with_eol(it.data, it.len, eol, &cl);
 			md_status st = c ? md_message_parse(c, cl, NULL, &m) : MD_ENOMEM;
 
 			free(c);

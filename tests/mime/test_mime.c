@@ -19,26 +19,14 @@
 
 #include "core/alloc.h"
 #include "mime/mime_internal.h"
+#include "eol.h"
 
-/* Convert LF line ends of S into EOL ("\n", "\r\n" or "\r"); md_free it. */
+/* S with its LF line ends written as EOL ("\n", "\r\n" or "\r"); free it. */
 static char *with_eol(const char *s, const char *eol, size_t *len)
 {
-	size_t n = strlen(s), el = strlen(eol), i, k = 0, lines = 0;
-	char *out;
+	char *out = test_with_eol(s, strlen(s), eol, len);
 
-	for (i = 0; i < n; i++)
-		lines += s[i] == '\n';
-	out = md_malloc(n + lines * el + 1);
 	assert_non_null(out);
-	for (i = 0; i < n; i++) {
-		if (s[i] == '\n') {
-			memcpy(out + k, eol, el);
-			k += el;
-		} else
-			out[k++] = s[i];
-	}
-	out[k] = '\0';
-	*len = k;
 	return out;
 }
 
@@ -104,7 +92,7 @@ static void test_header_fields(void **state)
 		assert_string_equal(md_part_type(md_message_root(m)), "text/plain");
 		assert_int_equal(md_message_defect_count(m), 0);
 		md_message_free(m);
-		md_free(buf);
+		free(buf);
 	}
 }
 
@@ -284,7 +272,7 @@ static void test_bounce_tree(void **state)
 		}
 		assert_int_equal(md_message_defect_count(m), 0);
 		md_message_free(m);
-		md_free(buf);
+		free(buf);
 	}
 }
 
@@ -324,7 +312,7 @@ static void test_dsn_unfolded_lines(void **state)
 		assert_string_equal(md_fields_get(b, "final-recipient"), "rfc822; a@example.org");
 		assert_int_equal(md_message_defect_count(m), 1);
 		md_message_free(m);
-		md_free(buf);
+		free(buf);
 	}
 }
 
@@ -359,7 +347,7 @@ static void test_rfc822_headers_and_feedback(void **state)
 	assert_int_equal(md_part_child_count(rh), 1);
 	assert_string_equal(md_fields_get(md_part_headers(md_part_child(rh, 0)), "subject"), "hi");
 	md_message_free(m);
-	md_free(buf);
+	free(buf);
 }
 
 /* --- malformed input and limits --- */
@@ -389,7 +377,7 @@ static void test_truncated_multipart(void **state)
 	md_message_defect(m, 0, &id);
 	assert_string_equal(id, "mime.boundary_unclosed");
 	md_message_free(m);
-	md_free(buf);
+	free(buf);
 }
 
 static void test_depth_limit(void **state)
@@ -466,7 +454,7 @@ static void test_no_blank_line(void **state)
 	assert_int_equal(bl, strlen("this is body text\nmore\n"));
 	assert_memory_equal(body, "this is body", 12);
 	md_message_free(m);
-	md_free(buf);
+	free(buf);
 }
 
 static void test_garbage_never_crashes(void **state)
@@ -586,7 +574,7 @@ static void test_mbox_split(void **state)
 		assert_int_equal(k, 4);
 		assert_int_equal(md_source_errors(s), 1);
 		md_source_free(s);
-		md_free(buf);
+		free(buf);
 	}
 }
 
