@@ -61,6 +61,8 @@ struct md_bounce {
 bounce_rec *bounce_add(md_bounce *b);
 /* Copy N bytes as a NUL-terminated arena string ("" for N == 0). */
 const char *bounce_strn(md_bounce *b, const char *p, size_t n);
+/* A Message-ID field's value without its angle brackets (readers.c). */
+const char *bounce_message_id(md_bounce *b, const char *v);
 
 /* --- rules (rules.c) --- */
 

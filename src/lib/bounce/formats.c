@@ -259,17 +259,8 @@ static void original_from_text(md_bounce *b, const char *t, size_t n)
 	if (b->messageid == NULL || b->messageid[0] == '\0') {
 		const char *v = md_fields_get(h, "message-id");
 
-		if (v != NULL) {
-			md_str m = md_str_trim(md_str_c(v));
-
-			if (m.n > 1 && m.p[0] == '<') {
-				const char *gt = memchr(m.p, '>', m.n);
-
-				m.p++;
-				m.n = gt ? (size_t)(gt - m.p) : m.n - 1;
-			}
-			b->messageid = bounce_strn(b, m.p, m.n);
-		}
+		if (v != NULL)
+			b->messageid = bounce_message_id(b, v);
 	}
 	if (b->orig_to == NULL) {
 		const char *v = md_fields_get(h, "to");

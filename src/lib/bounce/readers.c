@@ -49,6 +49,19 @@ static const char *field_address(md_bounce *b, const char *v)
 	return bounce_strn(b, v + s, l);
 }
 
+const char *bounce_message_id(md_bounce *b, const char *v)
+{
+	md_str t = md_str_trim(md_str_c(v));
+
+	if (t.n > 0 && t.p[0] == '<') {
+		const char *gt = memchr(t.p, '>', t.n);
+
+		t.p++;
+		t.n = gt ? (size_t)(gt - t.p) : t.n - 1;
+	}
+	return bounce_strn(b, t.p, t.n);
+}
+
 /* "dns; mx.example.com" -> "mx.example.com". */
 static const char *field_host(md_bounce *b, const char *v)
 {
@@ -660,17 +673,8 @@ md_status read_original(md_bounce *b, const md_message *m)
 			if ((b->addresser == NULL || b->addresser[0] == '\0') && rp != NULL)
 				b->addresser = field_address(b, rp);
 		}
-		if (mid != NULL && (b->messageid == NULL || b->messageid[0] == '\0')) {
-			md_str t = md_str_trim(md_str_c(mid));
-
-			if (t.n > 0 && t.p[0] == '<') {
-				const char *gt = memchr(t.p, '>', t.n);
-
-				t.p++;
-				t.n = gt ? (size_t)(gt - t.p) : t.n - 1;
-			}
-			b->messageid = bounce_strn(b, t.p, t.n);
-		}
+		if (mid != NULL && (b->messageid == NULL || b->messageid[0] == '\0'))
+			b->messageid = bounce_message_id(b, mid);
 		if (b->orig_to == NULL && md_fields_get(h, "to") != NULL)
 			b->orig_to = field_address(b, md_fields_get(h, "to"));
 		if (from != NULL) {
