@@ -199,25 +199,23 @@ static const char *html_to_text(md_bounce *b, const char *p, size_t n, size_t *o
 		}
 		if (tag)
 			continue;
-		if (c == '&' && i + 5 < n && memcmp(p + i, "&nbsp;", 6) == 0) {
-			o[k++] = ' ';
-			i += 5;
-			continue;
-		}
-		if (c == '&' && i + 3 < n && memcmp(p + i, "&lt;", 4) == 0) {
-			o[k++] = '<';
-			i += 3;
-			continue;
-		}
-		if (c == '&' && i + 3 < n && memcmp(p + i, "&gt;", 4) == 0) {
-			o[k++] = '>';
-			i += 3;
-			continue;
-		}
-		if (c == '&' && i + 4 < n && memcmp(p + i, "&amp;", 5) == 0) {
-			o[k++] = '&';
-			i += 4;
-			continue;
+		if (c == '&') {
+			/* the entities a notice's wording uses */
+			static const struct {
+				const char *name;
+				size_t len;
+				char c;
+			} ents[] = {{"&nbsp;", 6, ' '}, {"&lt;", 4, '<'}, {"&gt;", 4, '>'}, {"&amp;", 5, '&'}};
+			size_t e;
+
+			for (e = 0; e < sizeof(ents) / sizeof(ents[0]); e++)
+				if (n - i >= ents[e].len && memcmp(p + i, ents[e].name, ents[e].len) == 0)
+					break;
+			if (e < sizeof(ents) / sizeof(ents[0])) {
+				o[k++] = ents[e].c;
+				i += ents[e].len - 1;
+				continue;
+			}
 		}
 		o[k++] = c;
 	}
