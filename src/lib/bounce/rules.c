@@ -928,63 +928,48 @@ static bool set_match(struct eval *e, size_t set)
 	return e->setcache[set] == 1;
 }
 
-static bool cond_holds(struct eval *e, const struct cond *c)
+/* The record's value a field condition compares (not K_TEXT or
+ * K_PHRASES: those search the diagnostic). */
+static const char *field_value(const struct eval *e, enum cond_key key)
 {
 	const md_bounce_record *r = &e->rec->r;
-	bool v = false;
+
+	switch (key) {
+	case K_STATUS: return r->status;
+	case K_STATUSNAME: return e->statusname;
+	case K_CODE: return r->replycode;
+	case K_COMMAND: return r->smtpcommand;
+	case K_DTYPE: return r->diagnostic_type;
+	case K_ACTION: return r->action;
+	case K_PROVIDER: return r->provider;
+	case K_HINT: return e->rec->hint ? e->rec->hint : "";
+	case K_TEMPORARY: return r->temporary ? "yes" : "no";
+	case K_HASDIAG: return r->diagnostic[0] ? "yes" : "no";
+	case K_RHOST: return r->rhost;
+	case K_FORMAT: return r->format;
+	case K_REASON: return r->reason;
+	case K_TEXT:
+	case K_PHRASES:
+		break;
+	}
+	return "";
+}
+
+static bool cond_holds(struct eval *e, const struct cond *c)
+{
+	bool v;
 
 	/* the reason changes between the rules and the pseudo lines: never
 	 * cached */
 	if (c->key != K_REASON && e->condcache[c->id] >= 0)
 		return e->condcache[c->id] == 1;
-	switch (c->key) {
-	case K_STATUS:
-		v = alt_full(c, r->status);
-		break;
-	case K_STATUSNAME:
-		v = alt_full(c, e->statusname);
-		break;
-	case K_CODE:
-		v = alt_full(c, r->replycode);
-		break;
-	case K_TEXT:
+	if (c->key == K_TEXT)
 		v = md_bigrams_has_all(e->bigrams, c->text.keys, c->text.nkeys) &&
 		    glob_match(e->lower, e->lower_len, &c->text);
-		break;
-	case K_PHRASES:
+	else if (c->key == K_PHRASES)
 		v = set_match(e, c->set);
-		break;
-	case K_COMMAND:
-		v = alt_full(c, r->smtpcommand);
-		break;
-	case K_DTYPE:
-		v = alt_full(c, r->diagnostic_type);
-		break;
-	case K_ACTION:
-		v = alt_full(c, r->action);
-		break;
-	case K_PROVIDER:
-		v = alt_full(c, r->provider);
-		break;
-	case K_HINT:
-		v = alt_full(c, e->rec->hint ? e->rec->hint : "");
-		break;
-	case K_TEMPORARY:
-		v = alt_full(c, r->temporary ? "yes" : "no");
-		break;
-	case K_HASDIAG:
-		v = alt_full(c, r->diagnostic[0] ? "yes" : "no");
-		break;
-	case K_RHOST:
-		v = alt_full(c, r->rhost);
-		break;
-	case K_FORMAT:
-		v = alt_full(c, r->format);
-		break;
-	case K_REASON:
-		v = alt_full(c, r->reason);
-		break;
-	}
+	else
+		v = alt_full(c, field_value(e, c->key));
 	if (c->neg)
 		v = !v;
 	e->condcache[c->id] = v;
