@@ -65,6 +65,10 @@ int cli_unknown_option(const cli_opts *o, const char *arg);
  */
 int cli_option_value(const cli_opts *o, int argc, char **argv, int *i, const char *name,
                      const char **val);
+/* The same as a value: the value of option NAME at argv[*i], or NULL when
+ * argv[*i] is another argument (with *ERR set when the value is missing). */
+const char *cli_option_str(const cli_opts *o, int argc, char **argv, int *i, const char *name,
+                           int *err);
 
 /* Store positional ARG in *SLOT; when *SLOT is already set, report
  * "ARG: unexpected argument (usage: USAGE)" and return -1. */

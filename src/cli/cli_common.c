@@ -60,10 +60,8 @@ int cli_option_value(const cli_opts *o, int argc, char **argv, int *i, const cha
 	return 1;
 }
 
-/* The value of option NAME at argv[*i], or NULL (with *ERR set when the
- * value is missing). */
-static const char *option_value(const cli_opts *o, int argc, char **argv, int *i,
-                                const char *name, int *err)
+const char *cli_option_str(const cli_opts *o, int argc, char **argv, int *i, const char *name,
+                           int *err)
 {
 	const char *v = NULL;
 	int c = cli_option_value(o, argc, argv, i, name, &v);
@@ -133,7 +131,7 @@ int cli_common_option(cli_opts *o, int argc, char **argv, int *i)
 		o->dnssec = true;
 		return 1;
 	}
-	if ((v = option_value(o, argc, argv, i, "--format", &err)) != NULL) {
+	if ((v = cli_option_str(o, argc, argv, i, "--format", &err)) != NULL) {
 		if (md_format_parse(v, &o->format) != MD_OK) {
 			cli_error(o, "--format %s: unknown format (use text, json, ndjson or csv)", v);
 			return -1;
@@ -142,8 +140,8 @@ int cli_common_option(cli_opts *o, int argc, char **argv, int *i)
 	}
 	if (err)
 		return -1;
-	if ((v = option_value(o, argc, argv, i, "--color", &err)) != NULL ||
-	    (v = option_value(o, argc, argv, i, "--colour", &err)) != NULL) {
+	if ((v = cli_option_str(o, argc, argv, i, "--color", &err)) != NULL ||
+	    (v = cli_option_str(o, argc, argv, i, "--colour", &err)) != NULL) {
 		if (strcmp(v, "auto") != 0 && strcmp(v, "always") != 0 && strcmp(v, "never") != 0) {
 			cli_error(o, "--color %s: use auto, always or never", v);
 			return -1;
@@ -153,25 +151,25 @@ int cli_common_option(cli_opts *o, int argc, char **argv, int *i)
 	}
 	if (err)
 		return -1;
-	if ((v = option_value(o, argc, argv, i, "--resolver", &err)) != NULL) {
+	if ((v = cli_option_str(o, argc, argv, i, "--resolver", &err)) != NULL) {
 		o->resolver = v;
 		return 1;
 	}
 	if (err)
 		return -1;
-	if ((v = option_value(o, argc, argv, i, "--dns-fixture", &err)) != NULL) {
+	if ((v = cli_option_str(o, argc, argv, i, "--dns-fixture", &err)) != NULL) {
 		o->fixture = v;
 		return 1;
 	}
 	if (err)
 		return -1;
-	if ((v = option_value(o, argc, argv, i, "--trust-anchor", &err)) != NULL) {
+	if ((v = cli_option_str(o, argc, argv, i, "--trust-anchor", &err)) != NULL) {
 		o->trust_anchor = v;
 		return 1;
 	}
 	if (err)
 		return -1;
-	if ((v = option_value(o, argc, argv, i, "--timeout", &err)) != NULL) {
+	if ((v = cli_option_str(o, argc, argv, i, "--timeout", &err)) != NULL) {
 		char *end;
 		double t;
 

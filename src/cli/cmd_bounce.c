@@ -67,19 +67,6 @@ static void scan_error(void *ud, const char *file, size_t index, const char *err
 	cli_error(ud, "%s#%zu: %s", file, index, error);
 }
 
-/* "--name VALUE" through the shared parser; NULL when argv[*i] is another
- * argument (with *ERR set when the value is missing). */
-static const char *opt_value(const cli_opts *o, int argc, char **argv, int *i,
-                             const char *name, int *err)
-{
-	const char *v = NULL;
-	int c = cli_option_value(o, argc, argv, i, name, &v);
-
-	if (c < 0)
-		*err = 1;
-	return c > 0 ? v : NULL;
-}
-
 /* Split a comma list into LIST (pointers into a strdup'd copy). */
 static int add_list(const cli_opts *o, const char *v, const char **list, size_t *n,
                     char **keep, size_t *nkeep, const char *name)
@@ -146,15 +133,15 @@ int cmd_bounce(cli_opts *o, int argc, char **argv)
 				goto out;
 			if (c > 0)
 				continue;
-			if ((v = opt_value(o, argc, argv, &k, "--rules", &e)) != NULL) {
+			if ((v = cli_option_str(o, argc, argv, &k, "--rules", &e)) != NULL) {
 				rules_path = v;
 				continue;
 			}
-			if ((v = opt_value(o, argc, argv, &k, "--sent-log", &e)) != NULL) {
+			if ((v = cli_option_str(o, argc, argv, &k, "--sent-log", &e)) != NULL) {
 				sent_path = v;
 				continue;
 			}
-			if ((v = opt_value(o, argc, argv, &k, "--jobs", &e)) != NULL) {
+			if ((v = cli_option_str(o, argc, argv, &k, "--jobs", &e)) != NULL) {
 				char *end;
 				unsigned long n = strtoul(v, &end, 10);
 
@@ -165,12 +152,12 @@ int cmd_bounce(cli_opts *o, int argc, char **argv)
 				so.jobs = (unsigned)n;
 				continue;
 			}
-			if ((v = opt_value(o, argc, argv, &k, "--our-ips", &e)) != NULL) {
+			if ((v = cli_option_str(o, argc, argv, &k, "--our-ips", &e)) != NULL) {
 				if (add_list(o, v, ips, &nips, keep, &nkeep, "--our-ips") < 0)
 					goto out;
 				continue;
 			}
-			if ((v = opt_value(o, argc, argv, &k, "--our-domains", &e)) != NULL) {
+			if ((v = cli_option_str(o, argc, argv, &k, "--our-domains", &e)) != NULL) {
 				if (add_list(o, v, doms, &ndoms, keep, &nkeep, "--our-domains") < 0)
 					goto out;
 				continue;
