@@ -203,6 +203,14 @@ static bool unfolded_parameter(const md_header *cur, const char *line, size_t le
 	return i > 0 && i < len && line[i] == '=';
 }
 
+/* The line ending at P[END] (its line end up to P[NEXT]) continues field
+ * CUR. */
+static void extend_field(md_header *cur, const char *p, size_t end, size_t next)
+{
+	cur->raw_len = next - (size_t)(cur->raw - p);
+	cur->raw_value_len = end - (size_t)(cur->raw_value - p);
+}
+
 /*
  * Read a header block from P[OFF..N) into F. Returns MD_OK or MD_ENOMEM;
  * *BODY gets the offset after the blank line (or of the first line that is
@@ -247,8 +255,7 @@ static md_status parse_fields(md_message *m, const char *p, size_t n, size_t off
 		if (md_iswsp(p[off])) {
 			if (cur != NULL) {
 				/* continuation: extend the current field */
-				cur->raw_len = next - (size_t)(cur->raw - p);
-				cur->raw_value_len = off + len - (size_t)(cur->raw_value - p);
+				extend_field(cur, p, off + len, next);
 			} else if (off != start || f->n > 0) {
 				/* continuation of a field we dropped: ignore */
 			} else {
@@ -265,8 +272,7 @@ static md_status parse_fields(md_message *m, const char *p, size_t n, size_t off
 			 * read it as a continuation */
 			md_message_add_defect(m, "mime.header_unfolded_parameter",
 			                      "a Content-Type parameter line is not folded (no leading white space)");
-			cur->raw_len = next - (size_t)(cur->raw - p);
-			cur->raw_value_len = off + len - (size_t)(cur->raw_value - p);
+			extend_field(cur, p, off + len, next);
 			off = next;
 			continue;
 		}
@@ -279,8 +285,7 @@ static md_status parse_fields(md_message *m, const char *p, size_t n, size_t off
 			if (!has_defect(m, "mime.dsn_unfolded_line"))
 				md_message_add_defect(m, "mime.dsn_unfolded_line",
 				                      "a line in a delivery-status block is not folded (no leading white space)");
-			cur->raw_len = next - (size_t)(cur->raw - p);
-			cur->raw_value_len = off + len - (size_t)(cur->raw_value - p);
+			extend_field(cur, p, off + len, next);
 			off = next;
 			continue;
 		}
