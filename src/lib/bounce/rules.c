@@ -379,6 +379,42 @@ static md_status parse_cond(md_bounce_rules *r, char *s, struct cond *c, char *w
 	return MD_OK;
 }
 
+/* The conditions in fields F[FIRST..NF) appended to CONDS (*NC of them
+ * already there); empty fields are skipped. */
+static md_status parse_conds(md_bounce_rules *r, char **f, int first, int nf,
+                             struct cond *conds, size_t *nc, char *why, size_t wl)
+{
+	int i;
+	md_status st;
+
+	for (i = first; i < nf; i++) {
+		if (f[i][0] == '\0')
+			continue;
+		if (*nc >= MD_RULES_MAX_CONDS) {
+			snprintf(why, wl, "more than %d conditions", MD_RULES_MAX_CONDS);
+			return MD_EPARSE;
+		}
+		st = parse_cond(r, f[i], &conds[*nc], why, wl);
+		if (st != MD_OK)
+			return st;
+		(*nc)++;
+	}
+	return MD_OK;
+}
+
+/* RU from its REASON (or status code, for a pseudo line) and conditions. */
+static md_status make_rule(md_arena *a, struct rule *ru, const char *reason,
+                           const struct cond *conds, size_t nc, unsigned lineno)
+{
+	ru->reason = md_arena_strdup(a, reason);
+	ru->conds = md_arena_memdup(a, conds, nc * sizeof(*conds));
+	ru->nconds = nc;
+	ru->line = lineno;
+	if (ru->reason == NULL || (nc > 0 && ru->conds == NULL) || !set_order(a, ru))
+		return MD_ENOMEM;
+	return MD_OK;
+}
+
 static md_status load_line(md_bounce_rules *r, char *line, struct cond *group, size_t *ngroup,
                            unsigned lineno, char *why, size_t wl)
 {
@@ -497,43 +533,27 @@ static md_status load_line(md_bounce_rules *r, char *line, struct cond *group, s
 	if (strcmp(f[0], "pseudo") == 0) {
 		struct cond conds[MD_RULES_MAX_CONDS];
 		size_t nc = 0;
-		struct rule *ru;
 
 		if (nf < 2 || strlen(f[1]) != 7 || (f[1][0] != '4' && f[1][0] != '5') || f[1][1] != '.' ||
 		    f[1][3] != '.') {
 			snprintf(why, wl, "pseudo needs a status code like 5.0.901");
 			return MD_EPARSE;
 		}
-		for (i = 2; i < nf; i++) {
-			if (f[i][0] == '\0')
-				continue;
-			if (nc >= MD_RULES_MAX_CONDS) {
-				snprintf(why, wl, "more than %d conditions", MD_RULES_MAX_CONDS);
-				return MD_EPARSE;
-			}
-			st = parse_cond(r, f[i], &conds[nc], why, wl);
-			if (st != MD_OK)
-				return st;
-			nc++;
-		}
+		st = parse_conds(r, f, 2, nf, conds, &nc, why, wl);
+		if (st != MD_OK)
+			return st;
 		r->pseudos = grow(r->a, r->pseudos, r->npseudos, &r->cappseudos, sizeof(*r->pseudos));
 		if (r->pseudos == NULL)
 			return MD_ENOMEM;
-		ru = &r->pseudos[r->npseudos];
-		ru->reason = md_arena_strdup(r->a, f[1]);
-		ru->conds = md_arena_memdup(r->a, conds, nc * sizeof(*conds));
-		ru->nconds = nc;
-		ru->line = lineno;
-		if (ru->reason == NULL || (nc > 0 && ru->conds == NULL) || !set_order(r->a, ru))
-			return MD_ENOMEM;
-		r->npseudos++;
-		return MD_OK;
+		st = make_rule(r->a, &r->pseudos[r->npseudos], f[1], conds, nc, lineno);
+		if (st == MD_OK)
+			r->npseudos++;
+		return st;
 	}
 	if (strcmp(f[0], "group") == 0 || strcmp(f[0], "rule") == 0) {
 		bool is_rule = f[0][0] == 'r';
 		struct cond conds[MD_RULES_MAX_CONDS];
 		size_t nc = 0;
-		int first = is_rule ? 2 : 1;
 
 		if (is_rule && nf < 2) {
 			snprintf(why, wl, "rule needs a REASON");
@@ -543,18 +563,9 @@ static md_status load_line(md_bounce_rules *r, char *line, struct cond *group, s
 			for (i = 0; (size_t)i < *ngroup; i++)
 				conds[nc++] = group[i];
 		}
-		for (i = first; i < nf; i++) {
-			if (f[i][0] == '\0')
-				continue;
-			if (nc >= MD_RULES_MAX_CONDS) {
-				snprintf(why, wl, "more than %d conditions", MD_RULES_MAX_CONDS);
-				return MD_EPARSE;
-			}
-			st = parse_cond(r, f[i], &conds[nc], why, wl);
-			if (st != MD_OK)
-				return st;
-			nc++;
-		}
+		st = parse_conds(r, f, is_rule ? 2 : 1, nf, conds, &nc, why, wl);
+		if (st != MD_OK)
+			return st;
 		if (!is_rule) {
 			memcpy(group, conds, nc * sizeof(*conds));
 			*ngroup = nc;
@@ -568,15 +579,10 @@ static md_status load_line(md_bounce_rules *r, char *line, struct cond *group, s
 		r->rules = grow(r->a, r->rules, r->nrules, &r->caprules, sizeof(*r->rules));
 		if (r->rules == NULL)
 			return MD_ENOMEM;
-		r->rules[r->nrules].reason = md_arena_strdup(r->a, f[1]);
-		r->rules[r->nrules].conds = md_arena_memdup(r->a, conds, nc * sizeof(*conds));
-		r->rules[r->nrules].nconds = nc;
-		r->rules[r->nrules].line = lineno;
-		if (r->rules[r->nrules].reason == NULL || (nc > 0 && r->rules[r->nrules].conds == NULL) ||
-		    !set_order(r->a, &r->rules[r->nrules]))
-			return MD_ENOMEM;
-		r->nrules++;
-		return MD_OK;
+		st = make_rule(r->a, &r->rules[r->nrules], f[1], conds, nc, lineno);
+		if (st == MD_OK)
+			r->nrules++;
+		return st;
 	}
 	snprintf(why, wl, "unknown directive \"%.40s\"", f[0]);
 	return MD_EPARSE;
