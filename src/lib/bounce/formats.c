@@ -28,6 +28,10 @@
 #include "mime/mime_internal.h"
 
 #define MD_TEXT_MAX_DIAG_LINES 40
+/* Where a format's phrases are looked for: the start of the notice's
+ * text, of its Subject and of its From. */
+#define MD_DETECT_TEXT_BYTES 4096
+#define MD_DETECT_FIELD_BYTES 1024
 
 struct text_format {
 	const char *name;
@@ -425,9 +429,9 @@ static md_status detect_format(md_bounce *b, const md_fields *h, const char *t, 
 	}
 	*fmt = NULL;
 	memset(pairs.w, 0, sizeof(pairs.w));
-	lt[0] = lower_head(b, t, tn, 4096, &ll[0], &pairs);
-	lt[1] = lower_head(b, subj, subj ? strlen(subj) : 0, 1024, &ll[1], &pairs);
-	lt[2] = lower_head(b, from, from ? strlen(from) : 0, 1024, &ll[2], &pairs);
+	lt[0] = lower_head(b, t, tn, MD_DETECT_TEXT_BYTES, &ll[0], &pairs);
+	lt[1] = lower_head(b, subj, subj ? strlen(subj) : 0, MD_DETECT_FIELD_BYTES, &ll[1], &pairs);
+	lt[2] = lower_head(b, from, from ? strlen(from) : 0, MD_DETECT_FIELD_BYTES, &ll[2], &pairs);
 	if (lt[0] == NULL || lt[1] == NULL || lt[2] == NULL)
 		return MD_ENOMEM;
 	for (i = 0; i < sizeof(formats) / sizeof(formats[0]) && *fmt == NULL; i++)
@@ -449,17 +453,22 @@ static md_status read_format(md_bounce *b, const md_message *m, const struct tex
 static bool names_text_first_format(const md_fields *h, const char *t, size_t tn)
 {
 	const char *subj = md_fields_get(h, "subject"), *from = md_fields_get(h, "from");
-	size_t i, k;
+	size_t sn = subj ? strlen(subj) : 0, fn = from ? strlen(from) : 0, i, k;
 
+	if (tn > MD_DETECT_TEXT_BYTES)
+		tn = MD_DETECT_TEXT_BYTES;
+	if (sn > MD_DETECT_FIELD_BYTES)
+		sn = MD_DETECT_FIELD_BYTES;
+	if (fn > MD_DETECT_FIELD_BYTES)
+		fn = MD_DETECT_FIELD_BYTES;
 	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
 		if (!(formats[i].flags & TF_TEXT_FIRST))
 			continue;
 		for (k = 0; formats[i].detect[k] != NULL; k++) {
 			const char *ph = formats[i].detect[k];
 
-			if (icontains(t, tn < 4096 ? tn : 4096, ph) ||
-			    (subj && icontains(subj, strlen(subj) < 1024 ? strlen(subj) : 1024, ph)) ||
-			    (from && icontains(from, strlen(from) < 1024 ? strlen(from) : 1024, ph)))
+			if (icontains(t, tn, ph) || (subj && icontains(subj, sn, ph)) ||
+			    (from && icontains(from, fn, ph)))
 				return true;
 		}
 	}
