@@ -257,11 +257,7 @@ md_status lowered_text_set(md_bounce *b, lowered_text *lt, const char *p, size_t
 
 	if (l == NULL)
 		return MD_ENOMEM;
-	memset(lt->pairs.w, 0, sizeof(lt->pairs.w));
-	md_bigrams_add_lower(&lt->pairs, l, p, n);
-	l[n] = '\0';
-	lt->p = l;
-	lt->n = n;
+	lowered_text_fill(lt, l, p, n);
 	return MD_OK;
 }
 

@@ -85,7 +85,9 @@ typedef struct lowered_text {
 	md_bigrams pairs;
 } lowered_text;
 
-/* Fill LT from P[0..N) (the copy goes to B's arena). */
+/* Fill LT from P[0..N): the lowercase copy goes to DST (N + 1 bytes). */
+void lowered_text_fill(lowered_text *lt, char *dst, const char *p, size_t n);
+/* The same with the copy in B's arena. */
 md_status lowered_text_set(md_bounce *b, lowered_text *lt, const char *p, size_t n);
 /* Decide REC's reason; DIAG is its diagnostic, lowered. */
 md_status rules_classify(const md_bounce_rules *rules, md_bounce *b, bounce_rec *rec,

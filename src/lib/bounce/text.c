@@ -182,6 +182,15 @@ static const struct {
 static const char *const command_anchors[] = {"rcpt", "mail", "data", "ehlo", "helo",
                                               "starttls", "connect"};
 
+void lowered_text_fill(lowered_text *lt, char *dst, const char *p, size_t n)
+{
+	memset(lt->pairs.w, 0, sizeof(lt->pairs.w));
+	md_bigrams_add_lower(&lt->pairs, dst, p, n);
+	dst[n] = '\0';
+	lt->p = dst;
+	lt->n = n;
+}
+
 const char *text_find_command_lowered(const lowered_text *lt)
 {
 	bool has[sizeof(command_anchors) / sizeof(command_anchors[0])];
@@ -219,11 +228,7 @@ const char *text_find_command(const char *p, size_t n)
 
 	if (n > MD_CMD_WINDOW)
 		n = MD_CMD_WINDOW;
-	memset(lt.pairs.w, 0, sizeof(lt.pairs.w));
-	md_bigrams_add_lower(&lt.pairs, low, p, n);
-	low[n] = '\0';
-	lt.p = low;
-	lt.n = n;
+	lowered_text_fill(&lt, low, p, n);
 	return text_find_command_lowered(&lt);
 }
 
